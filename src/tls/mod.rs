@@ -16,7 +16,9 @@ pub mod enums;
 use crate::capture::Timestamp;
 use crate::stream::Direction;
 
-pub use enums::{AlertDescription, CipherSuite, ExtensionType, NamedGroup, SignatureScheme, Version};
+pub use enums::{
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, SignatureScheme, Version,
+};
 
 /// Cap on a buffered handshake message (bounds huge certificate chains).
 pub const MAX_HANDSHAKE_BUFFER: usize = 256 * 1024;

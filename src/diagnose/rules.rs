@@ -1,0 +1,603 @@
+//! One small function per rule, listed in two tables.
+//!
+//! [`CAUSES`] are tried in order and the first that matches is the
+//! handshake's cause; [`CONTEXT`] rules all apply. Each rule reads only the
+//! [`Handshake`] and returns a [`Finding`] with the frames that prove it.
+
+use super::{Code, Confidence, Finding, Severity, remedies};
+use crate::session::{Handshake, Outcome, Side};
+use crate::tls::{AlertDescription, Version};
+
+/// A named rule.
+pub struct Rule {
+    /// The code it emits.
+    pub code: Code,
+    /// The check.
+    pub check: fn(&Handshake) -> Option<Finding>,
+}
+
+/// Cause rules, most specific first; the first match wins.
+pub const CAUSES: &[Rule] = &[
+    Rule {
+        code: Code::NonTlsResponse,
+        check: non_tls_response,
+    },
+    Rule {
+        code: Code::VersionMismatch,
+        check: version_mismatch,
+    },
+    Rule {
+        code: Code::NoSharedCipher,
+        check: no_shared_cipher,
+    },
+    Rule {
+        code: Code::ServerAlert,
+        check: server_alert,
+    },
+    Rule {
+        code: Code::CertificateRejected,
+        check: tls13_certificate_rejected,
+    },
+    Rule {
+        code: Code::ClientAlert,
+        check: client_alert,
+    },
+    Rule {
+        code: Code::ResetAfterClientHello,
+        check: reset_after_client_hello,
+    },
+    Rule {
+        code: Code::ClosedAfterClientHello,
+        check: closed_after_client_hello,
+    },
+    Rule {
+        code: Code::NoServerResponse,
+        check: no_server_response,
+    },
+    Rule {
+        code: Code::ClientAborted,
+        check: aborted_after_server_hello,
+    },
+];
+
+/// Context rules; all that match apply.
+pub const CONTEXT: &[Rule] = &[
+    Rule {
+        code: Code::CaptureGap,
+        check: capture_gap,
+    },
+    Rule {
+        code: Code::MidStream,
+        check: mid_stream,
+    },
+    Rule {
+        code: Code::CaptureEnded,
+        check: capture_ended,
+    },
+];
+
+const PROTOCOL_VERSION: u8 = 70; // RFC 8446 §6.2
+const HANDSHAKE_FAILURE: u8 = 40; // RFC 8446 §6.2
+const INSUFFICIENT_SECURITY: u8 = 71; // RFC 8446 §6.2
+
+fn ch_frame(h: &Handshake) -> u64 {
+    h.client_hello.as_ref().map(|c| c.frame).unwrap_or(0)
+}
+
+fn ch_frames(h: &Handshake) -> Vec<u64> {
+    h.client_hello
+        .as_ref()
+        .map(|c| c.frames.clone())
+        .unwrap_or_default()
+}
+
+fn failed(h: &Handshake) -> bool {
+    h.outcome == Outcome::Failed
+}
+
+fn first_alert_from(h: &Handshake, side: Side) -> Option<&crate::session::AlertFacts> {
+    h.decisive_alert().filter(|a| a.from == side)
+}
+
+fn sni_text(h: &Handshake) -> String {
+    match h.client_hello.as_ref().and_then(|c| c.sni.as_deref()) {
+        Some(s) => format!(" for {s}"),
+        None => String::new(),
+    }
+}
+
+fn non_tls_response(h: &Handshake) -> Option<Finding> {
+    let nt = h.non_tls.as_ref()?;
+    if nt.from != Side::Server {
+        return None;
+    }
+    let what = identify_service(&nt.raw);
+    let mut frames = ch_frames(h);
+    frames.push(nt.frame);
+    Some(
+        Finding::new(
+            Code::NonTlsResponse,
+            Severity::Error,
+            format!(
+                "The server answered the ClientHello (frame {}) with non-TLS data in frame {}: {} (\"{}\"): another service owns port {}, not a TLS endpoint.",
+                ch_frame(h),
+                nt.frame,
+                what,
+                truncate(&nt.preview, 60),
+                h.server.port()
+            ),
+            frames,
+        )
+        .remedies(remedies::port_conflict(h.server, what)),
+    )
+}
+
+/// Names the service from its first bytes.
+pub fn identify_service(b: &[u8]) -> &'static str {
+    if b.starts_with(b"HTTP/") {
+        "an HTTP response"
+    } else if b.starts_with(b"SSH-") {
+        "an SSH banner"
+    } else if b.starts_with(b"220") {
+        "an SMTP/FTP greeting"
+    } else if b.starts_with(b"+OK") {
+        "a POP3 greeting"
+    } else if b.starts_with(b"* OK") {
+        "an IMAP greeting"
+    } else if b.first().is_some_and(|c| c.is_ascii_graphic()) {
+        "plain text"
+    } else {
+        "binary non-TLS data"
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn version_mismatch(h: &Handshake) -> Option<Finding> {
+    if !failed(h) {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let offered = ch.offered_versions_text();
+    let (cmin, cmax) = ch.version_range();
+    // Case 1: the server refuses every offered version with protocol_version.
+    if let Some(a) = first_alert_from(h, Side::Server)
+        && a.code == Some(PROTOCOL_VERSION)
+        && h.server_hello.is_none()
+    {
+        let mut frames = ch_frames(h);
+        frames.push(a.frame);
+        // A client that offers TLS 1.2 or newer is modern: the server is the
+        // old side. One that stops below TLS 1.2 is the old side.
+        let (msg, rem) = if cmax.0 >= 0x0303 {
+            let target = server_target(cmin, cmax);
+            (
+                format!(
+                    "The client offered {offered} (frame {}) and the server refused with a protocol_version alert (frame {}, record version {}): none of the server's enabled protocols is in the client's range — enable {target} on the server.",
+                    ch.frame, a.frame, a.record_version,
+                ),
+                remedies::enable_server_protocol(target),
+            )
+        } else {
+            (
+                format!(
+                    "The client offered only {offered} (frame {}) and the server refused with a protocol_version alert (frame {}): the server requires a newer protocol than the client has enabled.",
+                    ch.frame, a.frame
+                ),
+                remedies::enable_client_protocol(Version(0x0303)),
+            )
+        };
+        return Some(
+            Finding::new(Code::VersionMismatch, Severity::Error, msg, frames).remedies(rem),
+        );
+    }
+    // Case 2: the server picked a version the client will not use, and the
+    // client aborted (protocol_version alert, or any abort when the client's
+    // supported_versions proves the choice was outside its offer).
+    let sh = h.server_hello.as_ref()?;
+    let chosen = sh.version;
+    let outside_offer = match cmin {
+        Some(_) => !ch.supported_versions.contains(&chosen),
+        None => false,
+    };
+    let client_alert = first_alert_from(h, Side::Client);
+    let by_alert = client_alert.is_some_and(|a| a.code == Some(PROTOCOL_VERSION));
+    let client_abort = client_alert.is_some()
+        || h.termination.is_some_and(|t| t.from == Side::Client) && h.ccs[0].is_none();
+    if by_alert || (outside_offer && client_abort) {
+        let mut frames = ch_frames(h);
+        frames.push(sh.frame);
+        let how = match client_alert {
+            Some(a) => {
+                frames.push(a.frame);
+                format!(
+                    "the client aborted with a {} alert (frame {})",
+                    a.description.as_deref().unwrap_or("fatal"),
+                    a.frame
+                )
+            }
+            None => {
+                let t = h.termination?;
+                frames.push(t.frame);
+                format!(
+                    "the client closed the connection ({} in frame {})",
+                    t.kind.to_uppercase(),
+                    t.frame
+                )
+            }
+        };
+        let lowest = match cmin {
+            Some(v) => format!(" ({v})"),
+            None => String::new(),
+        };
+        let target = server_target(cmin, cmax);
+        let msg = format!(
+            "The client offered {offered} (frame {}); the server answered with a {chosen} ServerHello (frame {}) and {how}: the server's highest enabled protocol ({chosen}) is below the client's lowest{lowest} — enable {target} on the server.",
+            ch.frame, sh.frame,
+        );
+        return Some(
+            Finding::new(Code::VersionMismatch, Severity::Error, msg, frames)
+                .remedies(remedies::enable_server_protocol(target)),
+        );
+    }
+    None
+}
+
+/// The protocol to enable on a server that is too old for a client offering
+/// `min..=max`: TLS 1.2 when the client accepts it (every Windows server since
+/// 2008 R2 can do it), else the client's highest.
+fn server_target(min: Option<Version>, max: Version) -> Version {
+    let tls12 = Version(0x0303);
+    if min.is_none_or(|m| m <= tls12) && max >= tls12 {
+        tls12
+    } else {
+        max
+    }
+}
+
+fn no_shared_cipher(h: &Handshake) -> Option<Finding> {
+    if !failed(h) || h.server_hello.is_some() {
+        return None;
+    }
+    let a = first_alert_from(h, Side::Server)?;
+    if a.code != Some(HANDSHAKE_FAILURE) && a.code != Some(INSUFFICIENT_SECURITY) {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let n = ch.cipher_suites.len();
+    let shown: Vec<String> = ch
+        .cipher_suites
+        .iter()
+        .take(4)
+        .map(|c| c.to_string())
+        .collect();
+    let more = if n > 4 {
+        format!(" and {} more", n - 4)
+    } else {
+        String::new()
+    };
+    let mut frames = ch_frames(h);
+    frames.push(a.frame);
+    Some(
+        Finding::new(
+            Code::NoSharedCipher,
+            Severity::Error,
+            format!(
+                "The server refused the ClientHello (frame {}) with a {} alert (frame {}) before choosing anything: none of the client's {n} cipher suites ({}{more}) is enabled on the server{}.",
+                ch.frame,
+                a.description.as_deref().unwrap_or("handshake_failure"),
+                a.frame,
+                shown.join(", "),
+                sni_text(h),
+            ),
+            frames,
+        )
+        .remedies(remedies::cipher_mismatch())
+        // handshake_failure is the generic refusal: a missing key or an
+        // unsupported group produce it too.
+        .confidence(Confidence::Medium),
+    )
+}
+
+fn server_alert(h: &Handshake) -> Option<Finding> {
+    if !failed(h) {
+        return None;
+    }
+    let a = first_alert_from(h, Side::Server)?;
+    let mut frames = ch_frames(h);
+    if let Some(sh) = &h.server_hello {
+        frames.push(sh.frame);
+    }
+    frames.push(a.frame);
+    let desc = a.description.clone().unwrap_or_default();
+    Some(
+        Finding::new(
+            Code::ServerAlert,
+            Severity::Error,
+            format!(
+                "The server ended the handshake with a {} {desc} alert (frame {}){}.",
+                a.level.unwrap_or("fatal"),
+                a.frame,
+                alert_meaning(a.code)
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            ),
+            frames,
+        )
+        .remedies(remedies::client_refused(None)),
+    )
+}
+
+fn client_alert(h: &Handshake) -> Option<Finding> {
+    if !failed(h) {
+        return None;
+    }
+    let a = first_alert_from(h, Side::Client)?;
+    let mut frames = ch_frames(h);
+    if let Some(sh) = &h.server_hello {
+        frames.push(sh.frame);
+    }
+    if let Some(c) = h.certificate_frame {
+        frames.push(c);
+    }
+    frames.push(a.frame);
+    let desc = a.description.clone().unwrap_or_default();
+    Some(
+        Finding::new(
+            Code::ClientAlert,
+            Severity::Error,
+            format!(
+                "The client aborted the handshake with a {} {desc} alert (frame {}){}.",
+                a.level.unwrap_or("fatal"),
+                a.frame,
+                alert_meaning(a.code)
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            ),
+            frames,
+        )
+        .remedies(remedies::client_refused(a.code)),
+    )
+}
+
+fn tls13_certificate_rejected(h: &Handshake) -> Option<Finding> {
+    if !failed(h) {
+        return None;
+    }
+    let r = h.tls13_client_alert()?;
+    let sh = h.server_hello.as_ref()?;
+    let mut frames = ch_frames(h);
+    frames.push(sh.frame);
+    frames.push(r.frame);
+    if let Some(t) = h.termination {
+        frames.push(t.frame);
+    }
+    Some(
+        Finding::new(
+            Code::CertificateRejected,
+            Severity::Error,
+            format!(
+                "After the server's encrypted TLS 1.3 flight (from frame {}), the client sent one {}-byte encrypted record (frame {}) — the size of an alert, not of a Finished — and stopped: it most likely rejected the server's certificate (TLS 1.3 hides which alert).",
+                sh.frame, r.len, r.frame
+            ),
+            frames,
+        )
+        .remedies(remedies::client_refused(Some(48)))
+        .confidence(Confidence::Medium),
+    )
+}
+
+fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding> {
+    if !failed(h) || h.server_hello.is_some() || h.decisive_alert().is_some() {
+        return None;
+    }
+    let t = h.termination?;
+    if t.from != Side::Server || t.kind != kind {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let mut frames = ch_frames(h);
+    frames.push(t.frame);
+    let verb = if kind == "rst" {
+        "reset the connection (RST"
+    } else {
+        "closed the connection (FIN"
+    };
+    Some(
+        Finding::new(
+            code,
+            Severity::Error,
+            format!(
+                "The server {verb}, frame {}) {:.3} s after the ClientHello (frame {}){} without sending any TLS message: on IIS this is the signature of a broken HTTP.sys certificate binding or a certificate whose private key is missing or unreadable.",
+                t.frame,
+                t.after_ns as f64 / 1e9,
+                ch.frame,
+                sni_text(h),
+            ),
+            frames,
+        )
+        .remedies(remedies::server_dropped_hello(h.server, ch.sni.as_deref()))
+        .confidence(Confidence::Medium),
+    )
+}
+
+fn reset_after_client_hello(h: &Handshake) -> Option<Finding> {
+    dropped_after_hello(h, "rst", Code::ResetAfterClientHello)
+}
+
+fn closed_after_client_hello(h: &Handshake) -> Option<Finding> {
+    dropped_after_hello(h, "fin", Code::ClosedAfterClientHello)
+}
+
+fn no_server_response(h: &Handshake) -> Option<Finding> {
+    if h.outcome == Outcome::Established || h.server_sent_anything {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    if !h.gaps.is_empty() {
+        return None;
+    }
+    let waited = (h.last_ts.0.saturating_sub(h.client_hello_ts.0)) as f64 / 1e9;
+    let mut frames = ch_frames(h);
+    let (sev, end) = match h.termination {
+        Some(t) if t.from == Side::Client => {
+            frames.push(t.frame);
+            (
+                Severity::Error,
+                format!(
+                    "the client gave up after {:.1} s ({} in frame {})",
+                    t.after_ns as f64 / 1e9,
+                    t.kind.to_uppercase(),
+                    t.frame
+                ),
+            )
+        }
+        _ => (
+            Severity::Warning,
+            format!("the capture ends {waited:.1} s later"),
+        ),
+    };
+    Some(
+        Finding::new(
+            Code::NoServerResponse,
+            sev,
+            format!(
+                "The server never answered the ClientHello (frame {}){}: no byte came back and {end}.",
+                ch.frame,
+                sni_text(h),
+            ),
+            frames,
+        )
+        .remedies(remedies::no_response(h.server)),
+    )
+}
+
+fn aborted_after_server_hello(h: &Handshake) -> Option<Finding> {
+    if !failed(h) || h.decisive_alert().is_some() {
+        return None;
+    }
+    let sh = h.server_hello.as_ref()?;
+    let t = h.termination?;
+    let mut frames = ch_frames(h);
+    frames.push(sh.frame);
+    frames.push(t.frame);
+    let (code, who) = match t.from {
+        Side::Client => (Code::ClientAborted, "client"),
+        Side::Server => (Code::ServerAborted, "server"),
+    };
+    Some(
+        Finding::new(
+            code,
+            Severity::Error,
+            format!(
+                "After the server's {} ServerHello (frame {}), the {who} {} the connection (frame {}) without an alert and before finishing the handshake.",
+                sh.version,
+                sh.frame,
+                if t.kind == "rst" { "reset" } else { "closed" },
+                t.frame
+            ),
+            frames,
+        )
+        .remedies(remedies::client_refused(None))
+        .confidence(Confidence::Low),
+    )
+}
+
+fn capture_gap(h: &Handshake) -> Option<Finding> {
+    let g = h.gaps.first()?;
+    let total: u64 = h.gaps.iter().map(|g| g.len).sum();
+    let frames = h.gaps.iter().map(|g| g.frame).collect();
+    Some(
+        Finding::new(
+            Code::CaptureGap,
+            Severity::Warning,
+            format!(
+                "{total} bytes of the handshake are missing from the capture ({}'s stream, first hole at offset {} before frame {}): the verdict can only use what is left.",
+                g.from.as_str(),
+                g.offset,
+                g.frame
+            ),
+            frames,
+        )
+        .remedies(remedies::recapture()),
+    )
+}
+
+fn mid_stream(h: &Handshake) -> Option<Finding> {
+    if h.client_hello.is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            Code::MidStream,
+            Severity::Info,
+            format!(
+                "TLS records between {} and {} from frame {} on, but the capture began after the handshake: nothing to judge.",
+                h.client, h.server, h.first_frame
+            ),
+            vec![h.first_frame],
+        )
+        .remedies(remedies::capture_whole_connection()),
+    )
+}
+
+fn capture_ended(h: &Handshake) -> Option<Finding> {
+    if h.outcome != Outcome::Incomplete || h.client_hello.is_none() || !h.gaps.is_empty() {
+        return None;
+    }
+    if !h.server_sent_anything {
+        return None; // no-server-response says it already
+    }
+    Some(
+        Finding::new(
+            Code::CaptureEnded,
+            Severity::Warning,
+            format!(
+                "The handshake had not finished when the connection's capture ended (last frame {}).",
+                h.last_frame.max(ch_frame(h))
+            ),
+            vec![ch_frame(h), h.last_frame],
+        )
+        .remedies(remedies::capture_whole_connection()),
+    )
+}
+
+/// What an alert usually means in a handshake (RFC 8446 §6.2, RFC 5246 §7.2.2).
+pub fn alert_meaning(code: Option<u8>) -> Option<&'static str> {
+    Some(match AlertDescription(code?).0 {
+        10 => "a message arrived out of order",
+        20 | 21 => "record protection failed (keys differ, or the record was corrupted)",
+        22 => "a record was too long",
+        40 => "no acceptable set of parameters (cipher suite, group, signature scheme)",
+        42 => "the certificate was corrupt or unverifiable",
+        43 => "the certificate type is not supported",
+        44 => "the certificate was revoked",
+        45 => "the certificate is expired or not yet valid",
+        46 => "the certificate was not accepted (often: untrusted or incomplete chain)",
+        47 => "a field in the handshake was out of range",
+        48 => "the certificate chain does not end at a trusted CA",
+        49 => "access denied",
+        50 => "a message could not be decoded",
+        51 => "a signature or the Finished check failed",
+        70 => "the protocol version is not supported",
+        71 => "the offered parameters are too weak for the peer's policy",
+        80 => "an internal error on the sender",
+        86 => "a downgrade was detected (inappropriate_fallback)",
+        90 => "the user cancelled",
+        100 => "renegotiation refused",
+        109 => "a required extension is missing",
+        110 => "an extension was not expected",
+        112 => "the server name (SNI) is not recognized",
+        116 => "a client certificate is required",
+        120 => "no ALPN protocol in common",
+        _ => return None,
+    })
+}

@@ -1,0 +1,288 @@
+//! The one place that wires every stage together. Read this first.
+//!
+//! ```text
+//! capture::Reader ─Frame→ wire::decode ─Segment→ stream::Reassembler ─Event(dir)→ tls::Conn
+//!     ─tls::Event→ session::Tracker ─Handshake→ diagnose ─Finding→ report::Sink
+//! ```
+//! Per connection the pipeline keeps a `tls::Conn` and a `session::Tracker`,
+//! created on the connection's first delivered event and dropped when the
+//! reassembler closes it, so memory follows the live connections, not the
+//! file. A connection whose verdict is settled asks the reassembler for
+//! control events only; one whose both directions are encrypted stops
+//! out-of-order buffering.
+//! A damaged capture ends reading with [`report::Damage`] in the summary;
+//! everything before it is analyzed and reported.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use crate::capture::{self, Timestamp};
+use crate::diagnose;
+use crate::report::{self, Record, Rollup, Sink, Summary};
+use crate::session::Tracker;
+use crate::stream::{self, Interest, Output, Reassembler};
+use crate::tls;
+use crate::{Error, wire};
+
+/// Distinct anomaly kinds kept in the summary.
+const MAX_ANOMALY_KINDS: usize = 64;
+/// Distinct link types listed in the summary.
+const MAX_LINK_TYPES: usize = 16;
+
+/// Analysis settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Reassembly bounds.
+    pub stream: stream::Config,
+}
+
+struct ConnState {
+    tls: tls::Conn,
+    session: Tracker,
+    last_ts: Timestamp,
+}
+
+struct State<'s> {
+    name: &'s str,
+    conns: HashMap<u64, ConnState>,
+    tls_events: Vec<tls::Event>,
+    anomalies: HashMap<String, (u64, u64)>,
+    rollup: Rollup,
+    sink: &'s mut dyn Sink,
+    write_error: Option<std::io::Error>,
+}
+
+impl State<'_> {
+    fn anomaly(&mut self, kind: &str, frame: u64) {
+        if let Some(e) = self.anomalies.get_mut(kind) {
+            e.0 += 1;
+        } else if self.anomalies.len() < MAX_ANOMALY_KINDS {
+            self.anomalies.insert(kind.to_string(), (1, frame));
+        }
+    }
+
+    fn on_output(&mut self, out: Output<'_>) -> Interest {
+        match out {
+            Output::Event { conn, dir, event } => {
+                let st = self.conns.entry(conn.id).or_insert_with(|| ConnState {
+                    tls: tls::Conn::new(),
+                    session: Tracker::new(conn),
+                    last_ts: conn.start,
+                });
+                match event {
+                    stream::Event::Data { ts, .. }
+                    | stream::Event::Fin { ts, .. }
+                    | stream::Event::Reset { ts, .. } => st.last_ts = ts,
+                    stream::Event::Gap { .. } => {}
+                }
+                self.tls_events.clear();
+                st.tls.feed(dir, &event, &mut self.tls_events);
+                st.session.on_tls(&self.tls_events);
+                st.session.on_stream(dir, &event);
+                let settled = st.session.settled();
+                let past = st.tls.past_handshake();
+                let events = std::mem::take(&mut self.tls_events);
+                for ev in &events {
+                    if let tls::EventKind::Anomaly(msg) = &ev.kind {
+                        let frame = ev.frames.first().copied().unwrap_or(0);
+                        self.anomaly(&anomaly_kind(msg), frame);
+                    }
+                }
+                self.tls_events = events;
+                if settled {
+                    Interest::ControlOnly
+                } else if past {
+                    Interest::InOrderOnly
+                } else {
+                    Interest::All
+                }
+            }
+            Output::Closed { conn, reason } => {
+                if let Some(mut st) = self.conns.remove(&conn.id) {
+                    self.tls_events.clear();
+                    st.tls.finish(&mut self.tls_events);
+                    st.session.on_tls(&self.tls_events);
+                    for h in st.session.finish(reason, st.last_ts) {
+                        let findings = diagnose::diagnose(&h);
+                        let rec = Record {
+                            kind: "handshake",
+                            capture: self.name,
+                            handshake: &h,
+                            findings: &findings,
+                        };
+                        self.rollup.add(&rec);
+                        if self.write_error.is_none()
+                            && let Err(e) = self.sink.record(&rec)
+                        {
+                            self.write_error = Some(e);
+                        }
+                    }
+                }
+                Interest::ControlOnly
+            }
+        }
+    }
+}
+
+/// The stable part of an anomaly message: its first word.
+fn anomaly_kind(msg: &str) -> String {
+    let k: String = msg
+        .split([':', ' ', '('])
+        .next()
+        .unwrap_or("tls-anomaly")
+        .chars()
+        .take(48)
+        .collect();
+    if k.is_empty() {
+        "tls-anomaly".to_string()
+    } else {
+        format!("tls-{}", k.trim_start_matches("tls-"))
+    }
+}
+
+/// Analyzes the capture at `path` (`-` = standard input).
+pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
+    let name = path.display().to_string();
+    let rewrap = |e: Error| match e {
+        Error::Io { source, .. } => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => other,
+    };
+    if path == Path::new("-") {
+        let stdin = std::io::stdin();
+        analyze(stdin.lock(), &name, opts, sink).map_err(rewrap)
+    } else {
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("is a directory"),
+            });
+        }
+        analyze(file, &name, opts, sink).map_err(rewrap)
+    }
+}
+
+/// Analyzes one capture read from `src`; handshake records go to `sink` as
+/// their connections end, then the summary, which is also returned.
+///
+/// Errors only when the input cannot be opened as a capture at all; damage
+/// later in the file is reported in [`Summary::damage`].
+pub fn analyze<R: Read>(
+    src: R,
+    name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
+    let mut reader = capture::Reader::open(src)?;
+    let mut reasm = Reassembler::new(opts.stream);
+    let mut state = State {
+        name,
+        conns: HashMap::new(),
+        tls_events: Vec::new(),
+        anomalies: HashMap::new(),
+        rollup: Rollup::default(),
+        sink,
+        write_error: None,
+    };
+    let mut summary = Summary {
+        kind: "summary",
+        capture: name.to_string(),
+        format: Some(reader.format().name()),
+        ..Summary::default()
+    };
+    let mut links: Vec<capture::LinkType> = Vec::new();
+    let (mut first_ts, mut last_ts) = (None, None);
+    loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(Error::Corrupt {
+                offset,
+                frame,
+                what,
+            }) => {
+                summary.damage = Some(report::Damage {
+                    offset,
+                    frame,
+                    message: what,
+                });
+                break;
+            }
+            Err(e) => {
+                summary.damage = Some(report::Damage {
+                    offset: reader.bytes_read(),
+                    frame: summary.frames + 1,
+                    message: e.to_string(),
+                });
+                break;
+            }
+        };
+        summary.frames += 1;
+        if !links.contains(&frame.link) && links.len() < MAX_LINK_TYPES {
+            links.push(frame.link);
+        }
+        first_ts.get_or_insert(frame.ts);
+        last_ts = Some(frame.ts);
+        match wire::decode(frame.link, frame.data) {
+            Ok(Some(seg)) => {
+                summary.tcp_frames += 1;
+                reasm.push(&seg, frame.number, frame.ts, &mut |o| state.on_output(o));
+            }
+            Ok(None) => summary.other_frames += 1,
+            Err(e) => {
+                summary.other_frames += 1;
+                state.anomaly(&e.kind(), frame.number);
+            }
+        }
+        if state.write_error.is_some() {
+            break;
+        }
+    }
+    reasm.finish(&mut |o| state.on_output(o));
+    if let Some(e) = state.write_error.take() {
+        return Err(Error::Io {
+            path: "<output>".into(),
+            source: e,
+        });
+    }
+    summary.bytes = reader.bytes_read();
+    summary.link_types = links.iter().map(|l| l.name()).collect();
+    summary.first_time = first_ts.map(report::rfc3339);
+    summary.last_time = last_ts.map(report::rfc3339);
+    summary.stream = reasm.stats();
+    summary.notes = reader
+        .notes()
+        .into_iter()
+        .map(|(what, n)| {
+            if n > 1 {
+                format!("{what} (×{n})")
+            } else {
+                what
+            }
+        })
+        .collect();
+    let mut anomalies: Vec<report::Anomaly> = state
+        .anomalies
+        .iter()
+        .map(|(k, (n, f))| report::Anomaly {
+            kind: k.clone(),
+            count: *n,
+            first_frame: *f,
+        })
+        .collect();
+    anomalies.sort_by(|a, b| a.first_frame.cmp(&b.first_frame).then(a.kind.cmp(&b.kind)));
+    summary.anomalies = anomalies;
+    state.rollup.fill(&mut summary);
+    state.sink.summary(&summary).map_err(|source| Error::Io {
+        path: "<output>".into(),
+        source,
+    })?;
+    Ok(summary)
+}

@@ -1,0 +1,437 @@
+//! Colored text for people: the summary first, then the failed handshakes
+//! grouped by server and cause, each with its evidence and remedy.
+//!
+//! Memory stays bounded: each group keeps [`EXAMPLES_PER_GROUP`] rendered
+//! examples and a count; at most [`MAX_GROUPS`] groups are kept in detail.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write;
+
+use colored::Colorize;
+
+use super::{Record, Sink, Summary};
+use crate::diagnose::{Code, Severity};
+use crate::session::{Handshake, Outcome};
+
+/// Examples shown per (server, cause) group.
+pub const EXAMPLES_PER_GROUP: usize = 3;
+/// Groups kept with examples.
+pub const MAX_GROUPS: usize = 1_000;
+
+struct Group {
+    outcome: Outcome,
+    server: String,
+    code: Option<Code>,
+    count: u64,
+    first_frame: u64,
+    examples: Vec<String>,
+}
+
+/// Renders the text report.
+pub struct TextReport<W: Write> {
+    out: W,
+    groups: Vec<Group>,
+    index: HashMap<(Outcome, String, Option<Code>), usize>,
+    dropped_groups: u64,
+}
+
+impl<W: Write> TextReport<W> {
+    /// A report written to `out` when the summary arrives.
+    pub fn new(out: W) -> Self {
+        TextReport {
+            out,
+            groups: Vec::new(),
+            index: HashMap::new(),
+            dropped_groups: 0,
+        }
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A short phrase per cause, for the rollup table.
+pub fn cause_phrase(code: Option<Code>) -> &'static str {
+    match code {
+        Some(Code::VersionMismatch) => "no protocol version in common",
+        Some(Code::NoSharedCipher) => "no cipher suite in common",
+        Some(Code::NoSharedGroup) => "no key-exchange group in common",
+        Some(Code::ResetAfterClientHello) => "server resets right after the ClientHello",
+        Some(Code::ClosedAfterClientHello) => "server closes right after the ClientHello",
+        Some(Code::NoServerResponse) => "server never answers",
+        Some(Code::NonTlsResponse) => "something that is not TLS answers",
+        Some(Code::CertificateRejected) => "client rejects the server's certificate",
+        Some(Code::CertificateExpired) => "certificate expired",
+        Some(Code::CertificateNameMismatch) => "certificate name mismatch",
+        Some(Code::CertificateMissingServerAuthEku) => "certificate lacks Server Authentication",
+        Some(Code::CertificateUntrusted) => "certificate chain not trusted",
+        Some(Code::ClientCertificateRequired) => "client certificate required",
+        Some(Code::ServerAlert) => "server sends an alert",
+        Some(Code::ClientAlert) => "client sends an alert",
+        Some(Code::ClientAborted) => "client gives up after the ServerHello",
+        Some(Code::ServerAborted) => "server gives up after its ServerHello",
+        Some(Code::CaptureGap) => "packets missing from the capture",
+        Some(Code::MidStream) => "capture started after the handshake",
+        Some(Code::CaptureEnded) => "capture ends before the handshake does",
+        None => "no cause identified",
+    }
+}
+
+fn list<T: std::fmt::Display>(v: &[T], max: usize) -> String {
+    let mut s: Vec<String> = v.iter().take(max).map(|x| x.to_string()).collect();
+    if v.len() > max {
+        s.push(format!("… {} more", v.len() - max));
+    }
+    s.join(", ")
+}
+
+fn frames_text(f: &[u64]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < f.len() {
+        let start = f[i];
+        let mut end = start;
+        while i + 1 < f.len() && f[i + 1] == end + 1 {
+            i += 1;
+            end = f[i];
+        }
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        if end == start {
+            let _ = write!(out, "{start}");
+        } else {
+            let _ = write!(out, "{start}–{end}");
+        }
+        i += 1;
+    }
+    out
+}
+
+fn render_handshake(r: &Record<'_>) -> String {
+    let h: &Handshake = r.handshake;
+    let mut s = String::new();
+    let mark = match h.outcome {
+        Outcome::Established => "✓".green().bold(),
+        Outcome::Failed => "✗".red().bold(),
+        Outcome::Incomplete => "?".yellow().bold(),
+    };
+    let outcome = match h.outcome {
+        Outcome::Established => "established".green(),
+        Outcome::Failed => "FAILED".red().bold(),
+        Outcome::Incomplete => "incomplete".yellow(),
+    };
+    let _ = writeln!(
+        s,
+        "{mark} {} → {}  {outcome}  (from frame {}, {})",
+        h.client.to_string().bold(),
+        h.server.to_string().bold(),
+        h.first_frame,
+        super::rfc3339(h.start)
+    );
+    let row = |s: &mut String, what: &str, frame: String, text: String| {
+        let _ = writeln!(s, "    {:<13} {:<11} {text}", what.cyan(), frame);
+    };
+    if let Some(ch) = &h.client_hello {
+        let mut t = format!(
+            "{}, {} cipher suites",
+            ch.offered_versions_text(),
+            ch.cipher_suites.len()
+        );
+        if let Some(sni) = &ch.sni {
+            let _ = write!(t, ", SNI {sni}");
+        } else {
+            t.push_str(", no SNI");
+        }
+        if !ch.alpn.is_empty() {
+            let _ = write!(t, ", ALPN {}", ch.alpn.join("/"));
+        }
+        if ch.sslv2_format {
+            t.push_str(", SSLv2 format");
+        }
+        row(
+            &mut s,
+            "ClientHello",
+            format!("frame {}", frames_text(&ch.frames)),
+            t,
+        );
+        if ch.cipher_suites.len() <= 12 {
+            row(&mut s, "", String::new(), list(&ch.cipher_suites, 12));
+        }
+    }
+    if let Some(hrr) = &h.hello_retry_request {
+        row(
+            &mut s,
+            "HelloRetry",
+            format!("frame {}", frames_text(&hrr.frames)),
+            format!(
+                "asks for group {}",
+                hrr.group.map(|g| g.to_string()).unwrap_or("?".into())
+            ),
+        );
+    }
+    if let Some(sh) = &h.server_hello {
+        let mut t = format!("{}, {}", sh.version, sh.cipher_suite);
+        if let Some(a) = &sh.alpn {
+            let _ = write!(t, ", ALPN {a}");
+        }
+        row(
+            &mut s,
+            "ServerHello",
+            format!("frame {}", frames_text(&sh.frames)),
+            t,
+        );
+    }
+    if let (Some(leaf), Some(f)) = (h.certificates.first(), h.certificate_frame) {
+        row(
+            &mut s,
+            "Certificate",
+            format!("frame {f}"),
+            format!(
+                "{} (issuer {}), valid {} – {}",
+                leaf.subject, leaf.issuer, leaf.not_before, leaf.not_after
+            ),
+        );
+    }
+    if let Some(nt) = &h.non_tls {
+        row(
+            &mut s,
+            "Not TLS",
+            format!("frame {}", nt.frame),
+            format!("{}: \"{}\"", nt.from.as_str(), nt.preview),
+        );
+    }
+    for a in &h.alerts {
+        let t = if a.encrypted {
+            format!("{}: encrypted alert", a.from.as_str())
+        } else {
+            format!(
+                "{}: {} {}",
+                a.from.as_str(),
+                a.level.unwrap_or("?"),
+                a.description.as_deref().unwrap_or("?")
+            )
+        };
+        row(&mut s, "Alert", format!("frame {}", a.frame), t);
+    }
+    if let Some(t) = &h.termination {
+        row(
+            &mut s,
+            if t.kind == "rst" { "Reset" } else { "Close" },
+            format!("frame {}", t.frame),
+            format!("{} sends {}", t.from.as_str(), t.kind.to_uppercase()),
+        );
+    }
+    for f in r.findings {
+        let sev = match f.severity {
+            Severity::Error => "error".red().bold(),
+            Severity::Warning => "warning".yellow().bold(),
+            Severity::Info => "info".blue().bold(),
+        };
+        let conf = f
+            .confidence
+            .map(|c| format!(" (confidence: {})", format!("{c:?}").to_lowercase()))
+            .unwrap_or_default();
+        let _ = writeln!(s, "  {sev} {}{conf}", f.code.as_str().bold());
+        let _ = writeln!(s, "    {}", f.message);
+        let _ = writeln!(
+            s,
+            "    {} frames {}",
+            "evidence:".dimmed(),
+            frames_text(&f.frames)
+        );
+        for (i, rem) in f.remedies.iter().enumerate() {
+            let label = if i == 0 { "fix:" } else { "    " };
+            let _ = writeln!(s, "    {} {rem}", label.green());
+        }
+    }
+    s
+}
+
+impl<W: Write> Sink for TextReport<W> {
+    fn record(&mut self, r: &Record<'_>) -> std::io::Result<()> {
+        let h = r.handshake;
+        if h.outcome == Outcome::Established {
+            return Ok(());
+        }
+        let code = r.cause().or_else(|| r.findings.first()).map(|f| f.code);
+        let key = (h.outcome, h.server.to_string(), code);
+        let idx = match self.index.get(&key) {
+            Some(&i) => i,
+            None if self.groups.len() < MAX_GROUPS => {
+                self.groups.push(Group {
+                    outcome: h.outcome,
+                    server: key.1.clone(),
+                    code,
+                    count: 0,
+                    first_frame: h.first_frame,
+                    examples: Vec::new(),
+                });
+                self.index.insert(key, self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+            None => {
+                self.dropped_groups += 1;
+                return Ok(());
+            }
+        };
+        let g = &mut self.groups[idx];
+        g.count += 1;
+        if g.examples.len() < EXAMPLES_PER_GROUP {
+            g.examples.push(render_handshake(r));
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, s: &Summary) -> std::io::Result<()> {
+        let mut o = String::new();
+        let _ = writeln!(o, "{} {}", "tlstriage".bold(), s.capture.bold());
+        let span = match (&s.first_time, &s.last_time) {
+            (Some(a), Some(b)) => format!(", {a} → {b}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "  {} · {} · {}{span}",
+            s.format.unwrap_or("?"),
+            if s.link_types.is_empty() {
+                "no packets".to_string()
+            } else {
+                s.link_types.join(", ")
+            },
+            plural(s.frames, "frame", "frames"),
+        );
+        if let Some(d) = &s.damage {
+            let _ = writeln!(
+                o,
+                "  {} capture damaged at byte offset {} (frame {}): {} — everything before it was analyzed.",
+                "!".red().bold(),
+                d.offset,
+                d.frame,
+                d.message
+            );
+        }
+        let get = |k: &str| s.outcomes.get(k).copied().unwrap_or(0);
+        let (est, fail, inc) = (get("established"), get("failed"), get("incomplete"));
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "{}: {} established, {} failed, {} incomplete",
+            plural(s.handshakes, "TLS handshake", "TLS handshakes").bold(),
+            est.to_string().green(),
+            if fail > 0 {
+                fail.to_string().red().bold()
+            } else {
+                fail.to_string().normal()
+            },
+            inc.to_string().yellow(),
+        );
+        if s.handshakes == 0 {
+            let _ = writeln!(
+                o,
+                "  No ClientHello in this capture ({} TCP frames). Was it captured on the right interface and port, before the client connected?",
+                s.tcp_frames
+            );
+        }
+        let mut groups: Vec<&Group> = self.groups.iter().collect();
+        groups.sort_by(|a, b| {
+            a.outcome
+                .cmp(&b.outcome)
+                .then(b.count.cmp(&a.count))
+                .then(a.first_frame.cmp(&b.first_frame))
+        });
+        for (outcome, title) in [
+            (Outcome::Failed, "Failed, by server and cause:"),
+            (Outcome::Incomplete, "Incomplete, by server and reason:"),
+        ] {
+            let gs: Vec<&&Group> = groups.iter().filter(|g| g.outcome == outcome).collect();
+            if gs.is_empty() {
+                continue;
+            }
+            let _ = writeln!(o, "\n{}", title.bold());
+            for g in &gs {
+                let total = s
+                    .servers
+                    .iter()
+                    .find(|r| r.server == g.server)
+                    .map(|r| r.handshakes)
+                    .unwrap_or(g.count);
+                let _ = writeln!(
+                    o,
+                    "  {:<24} {:>6} of {:<6} {:<28} {}",
+                    g.server.bold(),
+                    g.count,
+                    total,
+                    g.code.map(|c| c.as_str()).unwrap_or("-"),
+                    cause_phrase(g.code)
+                );
+            }
+        }
+        for g in groups {
+            let _ = writeln!(o);
+            for ex in &g.examples {
+                let _ = writeln!(o, "{ex}");
+            }
+            if g.count > g.examples.len() as u64 {
+                let _ = writeln!(
+                    o,
+                    "  … and {} more like this to {} ({}); --format json lists every one.\n",
+                    g.count - g.examples.len() as u64,
+                    g.server,
+                    g.code.map(|c| c.as_str()).unwrap_or("no cause")
+                );
+            }
+        }
+        if self.dropped_groups > 0 {
+            let _ = writeln!(
+                o,
+                "  ({} more handshakes in groups beyond the first {MAX_GROUPS}; see --format json.)",
+                self.dropped_groups
+            );
+        }
+        let st = &s.stream;
+        let mut facts = Vec::new();
+        if st.gaps > 0 {
+            facts.push(format!("{} gaps ({} bytes missing)", st.gaps, st.gap_bytes));
+        }
+        if st.midstream > 0 {
+            facts.push(format!("{} connections picked up mid-stream", st.midstream));
+        }
+        if st.evicted > 0 {
+            facts.push(format!("{} connections evicted (cap)", st.evicted));
+        }
+        if st.ooo_dropped_bytes > 0 {
+            facts.push(format!(
+                "{} out-of-order bytes dropped (cap)",
+                st.ooo_dropped_bytes
+            ));
+        }
+        if st.overlap_conflicts > 0 {
+            facts.push(format!(
+                "{} overlapping bytes differed from the first copy",
+                st.overlap_conflicts
+            ));
+        }
+        for a in &s.anomalies {
+            facts.push(format!(
+                "{} × {} (first in frame {})",
+                a.count, a.kind, a.first_frame
+            ));
+        }
+        facts.extend(s.notes.iter().cloned());
+        if !facts.is_empty() {
+            let _ = writeln!(o, "\n{}", "Capture notes:".bold());
+            for f in facts {
+                let _ = writeln!(o, "  - {f}");
+            }
+        }
+        self.out.write_all(o.as_bytes())?;
+        self.out.flush()
+    }
+}

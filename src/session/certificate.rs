@@ -1,0 +1,148 @@
+//! Certificate facts for the report, decoded from DER with x509-parser.
+//!
+//! Input: one DER certificate as sent in a TLS ≤ 1.2 Certificate message.
+//! Output: a [`Certificate`] summary (names, validity, key, signature, EKU,
+//! SHA-256). A certificate x509-parser cannot read still yields a summary with
+//! its hash and `parse_error`, never a panic.
+
+use sha2::{Digest, Sha256};
+use x509_parser::prelude::*;
+
+/// What the report says about one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Certificate {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// DNS names and IP addresses of the subjectAltName extension.
+    pub san: Vec<String>,
+    /// Start of validity, RFC 3339.
+    pub not_before: String,
+    /// End of validity, RFC 3339.
+    pub not_after: String,
+    /// Start of validity, seconds since the Unix epoch.
+    #[serde(skip)]
+    pub not_before_unix: i64,
+    /// End of validity, seconds since the Unix epoch.
+    #[serde(skip)]
+    pub not_after_unix: i64,
+    /// Public key, e.g. "RSA 2048" or "EC 256".
+    pub key: String,
+    /// Signature algorithm (name, or OID when unknown).
+    pub signature_algorithm: String,
+    /// Extended key usages ("serverAuth", "clientAuth", …); empty when the
+    /// extension is absent (which means any usage).
+    pub eku: Vec<String>,
+    /// SHA-256 of the DER, lowercase hex.
+    pub sha256: String,
+    /// Why the DER could not be decoded, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse_error: Option<String>,
+}
+
+/// Summarises one DER certificate.
+pub fn summarize(der: &[u8]) -> Certificate {
+    let sha256 = hex(&Sha256::digest(der));
+    let mut out = Certificate {
+        subject: String::new(),
+        issuer: String::new(),
+        san: Vec::new(),
+        not_before: String::new(),
+        not_after: String::new(),
+        not_before_unix: 0,
+        not_after_unix: 0,
+        key: String::new(),
+        signature_algorithm: String::new(),
+        eku: Vec::new(),
+        sha256,
+        parse_error: None,
+    };
+    let cert = match X509Certificate::from_der(der) {
+        Ok((_, cert)) => cert,
+        Err(e) => {
+            out.parse_error = Some(e.to_string());
+            return out;
+        }
+    };
+    out.subject = cert.subject().to_string();
+    out.issuer = cert.issuer().to_string();
+    let validity = cert.validity();
+    out.not_before_unix = validity.not_before.timestamp();
+    out.not_after_unix = validity.not_after.timestamp();
+    out.not_before = crate::report::rfc3339_seconds(out.not_before_unix);
+    out.not_after = crate::report::rfc3339_seconds(out.not_after_unix);
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            match name {
+                GeneralName::DNSName(d) => out.san.push((*d).to_string()),
+                GeneralName::IPAddress(ip) => out.san.push(ip_string(ip)),
+                _ => {}
+            }
+        }
+    }
+    out.key = match cert.public_key().parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(k)) => format!("RSA {}", k.key_size()),
+        Ok(x509_parser::public_key::PublicKey::EC(p)) => format!("EC {}", p.key_size()),
+        Ok(x509_parser::public_key::PublicKey::DSA(_)) => "DSA".to_string(),
+        Ok(_) => cert.public_key().algorithm.algorithm.to_id_string(),
+        Err(_) => cert.public_key().algorithm.algorithm.to_id_string(),
+    };
+    let sig_oid = &cert.signature_algorithm.algorithm;
+    out.signature_algorithm = x509_parser::oid_registry::OidRegistry::default()
+        .with_crypto()
+        .get(sig_oid)
+        .map(|e| e.sn().to_string())
+        .unwrap_or_else(|| sig_oid.to_id_string());
+    if let Ok(Some(eku)) = cert.extended_key_usage() {
+        let e = eku.value;
+        for (on, name) in [
+            (e.any, "any"),
+            (e.server_auth, "serverAuth"),
+            (e.client_auth, "clientAuth"),
+            (e.code_signing, "codeSigning"),
+            (e.email_protection, "emailProtection"),
+            (e.time_stamping, "timeStamping"),
+            (e.ocsp_signing, "OCSPSigning"),
+        ] {
+            if on {
+                out.eku.push(name.to_string());
+            }
+        }
+        out.eku.extend(e.other.iter().map(|o| o.to_id_string()));
+    }
+    out
+}
+
+fn ip_string(b: &[u8]) -> String {
+    match b.len() {
+        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            std::net::Ipv6Addr::from(a).to_string()
+        }
+        _ => hex(b),
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summarize_garbage_reports_parse_error() {
+        let c = summarize(b"not a certificate");
+        assert!(c.parse_error.is_some());
+        assert_eq!(c.sha256.len(), 64);
+    }
+}

@@ -1,0 +1,803 @@
+//! Pairs each ClientHello with what answered it.
+//!
+//! Input: the TLS events of one connection (both directions) and the stream's
+//! FIN / RST / gap events, in capture order.
+//! Output: one [`Handshake`] per attempt — a ClientHello (two after a
+//! HelloRetryRequest) with the ServerHello, HelloRetryRequest, alerts,
+//! FIN/RST or silence that answered it, and an [`Outcome`]. A connection
+//! picked up mid-stream with TLS records but no ClientHello yields one
+//! `incomplete` record without a ClientHello so the report can say so.
+//! Invariants: the TLS client is whoever sent the ClientHello, whatever the TCP
+//! roles; every fact kept carries the frames that prove it; per-attempt lists
+//! are capped so a long connection cannot grow memory.
+//! Not done here: saying *why* a handshake failed (`diagnose`).
+
+pub mod certificate;
+
+use std::net::SocketAddr;
+
+use serde::Serialize;
+
+use crate::capture::Timestamp;
+use crate::stream::{CloseReason, ConnMeta, Direction};
+use crate::tls::{self, AlertDescription, CipherSuite, NamedGroup, Version};
+
+pub use certificate::Certificate;
+
+/// Cap on alerts and encrypted-record notes kept per attempt.
+const MAX_KEPT: usize = 16;
+/// Cap on certificates kept per chain.
+const MAX_CERTS: usize = 10;
+
+/// Which TLS role sent something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The sender of the ClientHello.
+    Client,
+    /// The other endpoint.
+    Server,
+}
+
+impl Side {
+    /// "client" or "server".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+}
+
+/// Whether the handshake completed, as far as the capture shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Both sides finished the handshake.
+    Established,
+    /// The capture shows the handshake fail (alert, reset, close, non-TLS reply…).
+    Failed,
+    /// The capture does not show how it ended (it stops, a gap, mid-stream).
+    Incomplete,
+}
+
+impl Outcome {
+    /// "established", "failed" or "incomplete".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Established => "established",
+            Outcome::Failed => "failed",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// A ClientHello as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientHelloFacts {
+    /// First frame carrying it.
+    pub frame: u64,
+    /// All frames carrying it.
+    pub frames: Vec<u64>,
+    /// Record-layer version.
+    pub record_version: Version,
+    /// legacy_version.
+    pub version: Version,
+    /// supported_versions without GREASE (empty when absent).
+    pub supported_versions: Vec<Version>,
+    /// Cipher suites without GREASE, in order.
+    pub cipher_suites: Vec<CipherSuite>,
+    /// server_name.
+    pub sni: Option<String>,
+    /// ALPN protocols.
+    pub alpn: Vec<String>,
+    /// supported_groups without GREASE.
+    pub groups: Vec<NamedGroup>,
+    /// key_share groups without GREASE.
+    pub key_share_groups: Vec<NamedGroup>,
+    /// signature_algorithms.
+    pub signature_algorithms: Vec<tls::SignatureScheme>,
+    /// Extension types without GREASE, in order.
+    pub extensions: Vec<tls::ExtensionType>,
+    /// SSLv2-compatible format.
+    pub sslv2_format: bool,
+}
+
+impl ClientHelloFacts {
+    fn new(ch: &tls::ClientHello, ev: &tls::Event) -> Self {
+        ClientHelloFacts {
+            frame: ev.frames.first().copied().unwrap_or(0),
+            frames: ev.frames.clone(),
+            record_version: ch.record_version,
+            version: ch.version,
+            supported_versions: no_grease(&ch.supported_versions, |v| v.0),
+            cipher_suites: no_grease(&ch.cipher_suites, |v| v.0),
+            sni: ch.sni.clone(),
+            alpn: ch.alpn.clone(),
+            groups: no_grease(&ch.groups, |v| v.0),
+            key_share_groups: no_grease(&ch.key_share_groups, |v| v.0),
+            signature_algorithms: no_grease(&ch.signature_algorithms, |v| v.0),
+            extensions: no_grease(&ch.extensions, |v| v.0),
+            sslv2_format: ch.sslv2_format,
+        }
+    }
+
+    /// The versions the client offers, lowest and highest. With
+    /// supported_versions that is the exact set; without it, the client says
+    /// only its highest (`legacy_version`), so the lowest is unknown (`None`).
+    pub fn version_range(&self) -> (Option<Version>, Version) {
+        if self.supported_versions.is_empty() {
+            (None, self.version)
+        } else {
+            let min = self.supported_versions.iter().min().copied();
+            let max = self.supported_versions.iter().max().copied();
+            (min, max.unwrap_or(self.version))
+        }
+    }
+
+    /// "TLS 1.1–TLS 1.2", "up to TLS 1.2", "TLS 1.3".
+    pub fn offered_versions_text(&self) -> String {
+        match self.version_range() {
+            (Some(min), max) if min == max => max.to_string(),
+            (Some(min), max) => format!("{min}–{max}"),
+            (None, max) => format!("up to {max}"),
+        }
+    }
+}
+
+fn no_grease<T: Copy>(v: &[T], raw: impl Fn(&T) -> u16) -> Vec<T> {
+    v.iter()
+        .filter(|x| !tls::enums::is_grease(raw(x)))
+        .copied()
+        .collect()
+}
+
+/// A ServerHello or HelloRetryRequest as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerHelloFacts {
+    /// First frame carrying it.
+    pub frame: u64,
+    /// All frames carrying it.
+    pub frames: Vec<u64>,
+    /// Record-layer version.
+    pub record_version: Version,
+    /// The negotiated version (supported_versions when present, else legacy).
+    pub version: Version,
+    /// The chosen cipher suite.
+    pub cipher_suite: CipherSuite,
+    /// The chosen ALPN protocol.
+    pub alpn: Option<String>,
+    /// The key-share group (for an HRR: the group the server asks for).
+    pub group: Option<NamedGroup>,
+    /// Extension types in order.
+    pub extensions: Vec<tls::ExtensionType>,
+    /// SSL 2.0 SERVER-HELLO format.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sslv2_format: bool,
+}
+
+impl ServerHelloFacts {
+    fn new(sh: &tls::ServerHello, ev: &tls::Event) -> Self {
+        ServerHelloFacts {
+            frame: ev.frames.first().copied().unwrap_or(0),
+            frames: ev.frames.clone(),
+            record_version: sh.record_version,
+            version: sh.negotiated_version(),
+            cipher_suite: sh.cipher_suite,
+            alpn: sh.alpn.clone(),
+            group: sh.key_share_group,
+            extensions: sh.extensions.clone(),
+            sslv2_format: sh.sslv2_format,
+        }
+    }
+}
+
+/// An alert as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertFacts {
+    /// The frame that carried it.
+    pub frame: u64,
+    /// Who sent it.
+    pub from: Side,
+    /// "warning", "fatal", or null when encrypted.
+    pub level: Option<&'static str>,
+    /// The description's name, or null when encrypted.
+    pub description: Option<String>,
+    /// The description code, or null when encrypted.
+    pub code: Option<u8>,
+    /// Sent after the sender's encryption started: content unreadable.
+    pub encrypted: bool,
+    /// Record-layer version of the record carrying it.
+    pub record_version: Version,
+}
+
+impl AlertFacts {
+    /// The alert's description, when readable.
+    pub fn description_code(&self) -> Option<AlertDescription> {
+        self.code.map(AlertDescription)
+    }
+    /// Fatal, or a readable alert that ends the handshake.
+    pub fn is_fatal(&self) -> bool {
+        self.level == Some("fatal")
+    }
+}
+
+/// How the TCP connection ended, first FIN or RST after the ClientHello.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Termination {
+    /// "fin" or "rst".
+    pub kind: &'static str,
+    /// Who sent it.
+    pub from: Side,
+    /// The frame carrying it.
+    pub frame: u64,
+    /// Seconds after the ClientHello.
+    #[serde(skip)]
+    pub after_ns: i64,
+}
+
+/// Missing bytes in one direction, while the handshake was not yet decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GapFacts {
+    /// Whose bytes are missing.
+    pub from: Side,
+    /// The frame where the hole was declared.
+    pub frame: u64,
+    /// Stream offset of the first missing byte.
+    pub offset: u64,
+    /// Number of missing bytes.
+    pub len: u64,
+}
+
+/// Non-TLS bytes a side sent where TLS was expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NonTlsFacts {
+    /// The frame carrying them.
+    pub frame: u64,
+    /// Who sent them.
+    pub from: Side,
+    /// The first bytes, as text with non-printable bytes escaped.
+    pub preview: String,
+    /// Raw first bytes.
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+}
+
+/// One encrypted record, kept for record-size reasoning (TLS 1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncryptedRecord {
+    /// Who sent it.
+    pub from: Side,
+    /// The frame that carried its end.
+    pub frame: u64,
+    /// Content type on the wire.
+    pub content_type: u8,
+    /// Record length.
+    pub len: usize,
+}
+
+/// One handshake attempt and everything the capture shows about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Handshake {
+    /// The TLS client (sender of the ClientHello).
+    #[serde(serialize_with = "ser_addr")]
+    pub client: SocketAddr,
+    /// The TLS server.
+    #[serde(serialize_with = "ser_addr")]
+    pub server: SocketAddr,
+    /// First frame of the attempt (the connection's first frame for its first attempt).
+    pub first_frame: u64,
+    /// Time of that frame.
+    #[serde(serialize_with = "ser_ts")]
+    pub start: Timestamp,
+    /// The ClientHello (null for a connection picked up mid-stream).
+    pub client_hello: Option<ClientHelloFacts>,
+    /// The second ClientHello, sent after a HelloRetryRequest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retried_client_hello: Option<ClientHelloFacts>,
+    /// The ServerHello.
+    pub server_hello: Option<ServerHelloFacts>,
+    /// The HelloRetryRequest.
+    pub hello_retry_request: Option<ServerHelloFacts>,
+    /// The server's certificate chain (TLS ≤ 1.2 only; 1.3 encrypts it).
+    pub certificates: Vec<Certificate>,
+    /// Frame of the Certificate message.
+    #[serde(skip)]
+    pub certificate_frame: Option<u64>,
+    /// Frame of a CertificateRequest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_request_frame: Option<u64>,
+    /// Alerts, in order.
+    pub alerts: Vec<AlertFacts>,
+    /// ChangeCipherSpec frames: client's, server's.
+    #[serde(skip)]
+    pub ccs: [Option<u64>; 2],
+    /// The first FIN or RST after the ClientHello.
+    pub termination: Option<Termination>,
+    /// Non-TLS reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_tls: Option<NonTlsFacts>,
+    /// Gaps while the handshake was undecided.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<GapFacts>,
+    /// First encrypted records (both sides), capped.
+    #[serde(skip)]
+    pub encrypted: Vec<EncryptedRecord>,
+    /// Encrypted records after the handshake, per side (client, server).
+    #[serde(skip)]
+    pub encrypted_counts: [u64; 2],
+    /// Bytes the server sent in this attempt (TLS or not).
+    #[serde(skip)]
+    pub server_sent_anything: bool,
+    /// Last frame of the server's data seen.
+    #[serde(skip)]
+    pub last_frame: u64,
+    /// The connection was picked up without its TCP opening.
+    pub midstream: bool,
+    /// How the reassembler saw the connection end.
+    pub tcp_close: CloseReason,
+    /// Whether it completed.
+    pub outcome: Outcome,
+    /// Time of the ClientHello.
+    #[serde(skip)]
+    pub client_hello_ts: Timestamp,
+    /// Time of the last event seen.
+    #[serde(skip)]
+    pub last_ts: Timestamp,
+}
+
+fn ser_addr<S: serde::Serializer>(a: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(a)
+}
+
+fn ser_ts<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::report::rfc3339(*t))
+}
+
+impl Handshake {
+    fn side(&self, s: Side) -> usize {
+        match s {
+            Side::Client => 0,
+            Side::Server => 1,
+        }
+    }
+
+    /// The negotiated version, if a ServerHello was seen.
+    pub fn version(&self) -> Option<Version> {
+        self.server_hello.as_ref().map(|s| s.version)
+    }
+
+    /// The first readable fatal alert (or close_notify before a ServerHello).
+    pub fn decisive_alert(&self) -> Option<&AlertFacts> {
+        self.alerts.iter().find(|a| {
+            !a.encrypted && (a.is_fatal() || (a.code == Some(0) && self.server_hello.is_none()))
+        })
+    }
+
+    /// Whether this is TLS 1.3 (negotiated).
+    pub fn is_tls13(&self) -> bool {
+        self.version().is_some_and(|v| v.0 == 0x0304)
+    }
+
+    /// The client's first encrypted record after the ServerHello (TLS 1.3).
+    pub fn first_client_encrypted(&self) -> Option<&EncryptedRecord> {
+        let sh = self.server_hello.as_ref()?.frame;
+        self.encrypted
+            .iter()
+            .find(|r| r.from == Side::Client && r.frame >= sh && r.content_type != 20)
+    }
+
+    /// TLS 1.3 records carry the Finished in at least 4+32+1+16 = 53 bytes
+    /// (RFC 8446 §4.4.4, SHA-256, AEAD tag 16); an encrypted alert is
+    /// 2+1+16 = 19 bytes (RFC 8446 §5.2). Anything below 32 is an alert.
+    const TLS13_ALERT_MAX: usize = 31;
+
+    /// The client answered a TLS 1.3 server flight with an alert-sized
+    /// encrypted record instead of its Finished.
+    pub fn tls13_client_alert(&self) -> Option<&EncryptedRecord> {
+        if !self.is_tls13() {
+            return None;
+        }
+        self.first_client_encrypted()
+            .filter(|r| r.len <= Self::TLS13_ALERT_MAX)
+    }
+
+    fn established(&self) -> bool {
+        let Some(sh) = &self.server_hello else {
+            return false;
+        };
+        if sh.sslv2_format {
+            // SSL 2.0: the server's hello is the last plaintext message; the rest
+            // is encrypted and cannot be followed.
+            return self.encrypted_counts[0] > 0 && self.encrypted_counts[1] > 0;
+        }
+        if self.decisive_alert().is_some() || self.non_tls.is_some() {
+            return false;
+        }
+        if self.is_tls13() {
+            return self
+                .first_client_encrypted()
+                .is_some_and(|r| r.len > Self::TLS13_ALERT_MAX);
+        }
+        // TLS ≤ 1.2: both sides switched to encryption (RFC 5246 §7.1) and the
+        // peer did not follow with a plaintext fatal alert; application data
+        // from both is the strongest sign.
+        let both_ccs = self.ccs[0].is_some() && self.ccs[1].is_some();
+        let data_both = self.encrypted_counts[0] > 1 && self.encrypted_counts[1] > 1;
+        both_ccs || (self.ccs[1].is_some() && data_both)
+    }
+
+    fn decide(&self) -> Outcome {
+        if self.client_hello.is_none() {
+            return Outcome::Incomplete;
+        }
+        if self.established() {
+            return Outcome::Established;
+        }
+        if self.decisive_alert().is_some() || self.non_tls.is_some() {
+            return Outcome::Failed;
+        }
+        if self.tls13_client_alert().is_some() {
+            return Outcome::Failed;
+        }
+        if !self.gaps.is_empty() {
+            return Outcome::Incomplete;
+        }
+        if self.termination.is_some() {
+            return Outcome::Failed;
+        }
+        Outcome::Incomplete
+    }
+}
+
+/// Pairs the events of one connection into handshake attempts.
+#[derive(Debug)]
+pub struct Tracker {
+    meta: ConnMeta,
+    /// Stream direction in which the ClientHello travelled.
+    client_dir: Option<Direction>,
+    current: Option<Handshake>,
+    done: Vec<Handshake>,
+    /// Non-TLS bytes seen before any ClientHello, per stream direction.
+    early_non_tls: [Option<NonTlsFacts>; 2],
+    /// TLS records seen without a ClientHello (mid-stream pickup).
+    orphan_tls: Option<(u64, Timestamp)>,
+    settled: bool,
+}
+
+impl Tracker {
+    /// A tracker for the connection `meta`.
+    pub fn new(meta: &ConnMeta) -> Self {
+        Tracker {
+            meta: meta.clone(),
+            client_dir: None,
+            current: None,
+            done: Vec::new(),
+            early_non_tls: [None, None],
+            orphan_tls: None,
+            settled: false,
+        }
+    }
+
+    /// True once the current attempt is established: nothing more in the
+    /// connection can change its verdict, so the stream may stop delivering data.
+    pub fn settled(&self) -> bool {
+        self.settled
+    }
+
+    fn side_of(&self, dir: Direction) -> Side {
+        match self.client_dir {
+            Some(d) if d == dir => Side::Client,
+            Some(_) => Side::Server,
+            None => match dir {
+                Direction::ClientToServer => Side::Client,
+                Direction::ServerToClient => Side::Server,
+            },
+        }
+    }
+
+    fn start_attempt(&mut self, dir: Direction, ev: &tls::Event, ch: &tls::ClientHello) {
+        if let Some(prev) = self.current.take() {
+            self.done.push(prev);
+        }
+        self.client_dir = Some(dir);
+        let (client, server) = if dir == Direction::ClientToServer {
+            (self.meta.client, self.meta.server)
+        } else {
+            (self.meta.server, self.meta.client)
+        };
+        let first = self.done.is_empty();
+        let facts = ClientHelloFacts::new(ch, ev);
+        let mut h = Handshake {
+            client,
+            server,
+            first_frame: if first {
+                self.meta.first_frame
+            } else {
+                facts.frame
+            },
+            start: if first { self.meta.start } else { ev.ts },
+            client_hello: Some(facts),
+            retried_client_hello: None,
+            server_hello: None,
+            hello_retry_request: None,
+            certificates: Vec::new(),
+            certificate_frame: None,
+            certificate_request_frame: None,
+            alerts: Vec::new(),
+            ccs: [None, None],
+            termination: None,
+            non_tls: None,
+            gaps: Vec::new(),
+            encrypted: Vec::new(),
+            encrypted_counts: [0, 0],
+            server_sent_anything: false,
+            last_frame: ev.frames.last().copied().unwrap_or(0),
+            midstream: !self.meta.saw_open,
+            tcp_close: CloseReason::EndOfCapture,
+            outcome: Outcome::Incomplete,
+            client_hello_ts: ev.ts,
+            last_ts: ev.ts,
+        };
+        // A server that spoke first with something that is not TLS (an SSH or
+        // SMTP banner) answered before the ClientHello.
+        if let Some(mut nt) = self.early_non_tls[dir.reverse().index()].take() {
+            nt.from = Side::Server;
+            h.server_sent_anything = true;
+            h.non_tls = Some(nt);
+        }
+        self.current = Some(h);
+        self.settled = false;
+    }
+
+    /// Takes the TLS events of this connection.
+    pub fn on_tls(&mut self, events: &[tls::Event]) {
+        for ev in events {
+            self.on_tls_event(ev);
+        }
+    }
+
+    fn on_tls_event(&mut self, ev: &tls::Event) {
+        let frame = ev.frames.last().copied().unwrap_or(0);
+        if let tls::EventKind::ClientHello(ch) = &ev.kind {
+            let retry = self.current.as_ref().is_some_and(|h| {
+                h.hello_retry_request.is_some()
+                    && h.retried_client_hello.is_none()
+                    && h.server_hello.is_none()
+                    && Some(ev.dir) == self.client_dir
+            });
+            if retry {
+                if let Some(h) = self.current.as_mut() {
+                    h.retried_client_hello = Some(ClientHelloFacts::new(ch, ev));
+                    h.last_ts = ev.ts;
+                }
+            } else {
+                self.start_attempt(ev.dir, ev, ch);
+            }
+            return;
+        }
+        let side = self.side_of(ev.dir);
+        let Some(h) = self.current.as_mut() else {
+            match &ev.kind {
+                tls::EventKind::NotTls { preview } => {
+                    self.early_non_tls[ev.dir.index()] = Some(NonTlsFacts {
+                        frame: ev.frames.first().copied().unwrap_or(0),
+                        from: side,
+                        preview: printable(preview),
+                        raw: preview.clone(),
+                    });
+                }
+                tls::EventKind::Anomaly(_) => {}
+                _ => {
+                    if self.orphan_tls.is_none() {
+                        self.orphan_tls = Some((ev.frames.first().copied().unwrap_or(0), ev.ts));
+                    }
+                }
+            }
+            return;
+        };
+        h.last_ts = ev.ts;
+        if side == Side::Server {
+            h.server_sent_anything = true;
+            h.last_frame = frame;
+        }
+        let si = h.side(side);
+        match &ev.kind {
+            tls::EventKind::ClientHello(_) => {}
+            tls::EventKind::ServerHello(sh) => {
+                let facts = ServerHelloFacts::new(sh, ev);
+                if sh.is_hello_retry_request {
+                    if h.hello_retry_request.is_none() {
+                        h.hello_retry_request = Some(facts);
+                    }
+                } else if h.server_hello.is_none() {
+                    h.server_hello = Some(facts);
+                }
+            }
+            tls::EventKind::Certificate(chain) => {
+                if side == Side::Server && h.certificates.is_empty() {
+                    h.certificate_frame = ev.frames.first().copied();
+                    h.certificates = chain
+                        .iter()
+                        .take(MAX_CERTS)
+                        .map(|c| certificate::summarize(&c.0))
+                        .collect();
+                }
+            }
+            tls::EventKind::CertificateRequest => {
+                h.certificate_request_frame.get_or_insert(frame);
+            }
+            tls::EventKind::ServerHelloDone | tls::EventKind::OtherHandshake(_) => {}
+            tls::EventKind::ChangeCipherSpec => {
+                // In TLS 1.3 the CCS is a middlebox-compatibility no-op (RFC 8446
+                // §D.4); it still marks the point where that side moved on.
+                h.ccs[si].get_or_insert(frame);
+            }
+            tls::EventKind::Alert { level, description } => {
+                if h.alerts.len() < MAX_KEPT {
+                    h.alerts.push(AlertFacts {
+                        frame,
+                        from: side,
+                        level: Some(if *level == 1 { "warning" } else { "fatal" }),
+                        description: Some(description.to_string()),
+                        code: Some(description.0),
+                        encrypted: false,
+                        record_version: ev.record_version,
+                    });
+                }
+            }
+            tls::EventKind::EncryptedAlert { len } => {
+                if h.alerts.len() < MAX_KEPT {
+                    h.alerts.push(AlertFacts {
+                        frame,
+                        from: side,
+                        level: None,
+                        description: None,
+                        code: None,
+                        encrypted: true,
+                        record_version: ev.record_version,
+                    });
+                }
+                if h.encrypted.len() < MAX_KEPT {
+                    h.encrypted.push(EncryptedRecord {
+                        from: side,
+                        frame,
+                        content_type: 21,
+                        len: *len,
+                    });
+                }
+            }
+            tls::EventKind::Encrypted { content_type, len } => {
+                h.encrypted_counts[si] += 1;
+                if h.encrypted.len() < MAX_KEPT {
+                    h.encrypted.push(EncryptedRecord {
+                        from: side,
+                        frame,
+                        content_type: *content_type,
+                        len: *len,
+                    });
+                }
+            }
+            tls::EventKind::NotTls { preview } => {
+                if side == Side::Server && h.non_tls.is_none() {
+                    h.non_tls = Some(NonTlsFacts {
+                        frame: ev.frames.first().copied().unwrap_or(0),
+                        from: side,
+                        preview: printable(preview),
+                        raw: preview.clone(),
+                    });
+                }
+            }
+            tls::EventKind::Anomaly(_) => {}
+        }
+        if h.established() {
+            self.settled = true;
+        }
+    }
+
+    /// Takes a stream-level event (FIN, RST, gap) of direction `dir`.
+    pub fn on_stream(&mut self, dir: Direction, ev: &crate::stream::Event<'_>) {
+        let side = self.side_of(dir);
+        let settled = self.settled;
+        let Some(h) = self.current.as_mut() else {
+            return;
+        };
+        match *ev {
+            crate::stream::Event::Fin { frame, ts, .. }
+            | crate::stream::Event::Reset { frame, ts } => {
+                if h.termination.is_none() {
+                    let kind = if matches!(ev, crate::stream::Event::Fin { .. }) {
+                        "fin"
+                    } else {
+                        "rst"
+                    };
+                    h.termination = Some(Termination {
+                        kind,
+                        from: side,
+                        frame,
+                        after_ns: ts.0.saturating_sub(h.client_hello_ts.0),
+                    });
+                }
+                h.last_ts = ts;
+            }
+            crate::stream::Event::Gap { offset, len, frame } => {
+                if !settled && h.gaps.len() < MAX_KEPT {
+                    h.gaps.push(GapFacts {
+                        from: side,
+                        frame,
+                        offset,
+                        len,
+                    });
+                }
+            }
+            crate::stream::Event::Data { frame, ts, .. } => {
+                if side == Side::Server {
+                    h.server_sent_anything = true;
+                    h.last_frame = frame;
+                }
+                h.last_ts = ts;
+            }
+        }
+    }
+
+    /// The connection ended: every attempt with its outcome.
+    pub fn finish(mut self, reason: CloseReason, last_ts: Timestamp) -> Vec<Handshake> {
+        if let Some(h) = self.current.take() {
+            self.done.push(h);
+        }
+        if self.done.is_empty() {
+            if let Some((frame, ts)) = self.orphan_tls {
+                // TLS records but no ClientHello: the capture began after it.
+                self.done.push(Handshake {
+                    client: self.meta.client,
+                    server: self.meta.server,
+                    first_frame: frame.min(self.meta.first_frame.max(1)),
+                    start: ts,
+                    client_hello: None,
+                    retried_client_hello: None,
+                    server_hello: None,
+                    hello_retry_request: None,
+                    certificates: Vec::new(),
+                    certificate_frame: None,
+                    certificate_request_frame: None,
+                    alerts: Vec::new(),
+                    ccs: [None, None],
+                    termination: None,
+                    non_tls: None,
+                    gaps: Vec::new(),
+                    encrypted: Vec::new(),
+                    encrypted_counts: [0, 0],
+                    server_sent_anything: true,
+                    last_frame: frame,
+                    midstream: !self.meta.saw_open,
+                    tcp_close: reason,
+                    outcome: Outcome::Incomplete,
+                    client_hello_ts: ts,
+                    last_ts,
+                });
+            }
+        }
+        for h in &mut self.done {
+            h.tcp_close = reason;
+            if h.last_ts.0 < last_ts.0 {
+                h.last_ts = last_ts;
+            }
+            h.outcome = h.decide();
+        }
+        self.done
+    }
+}
+
+/// Bytes as text: printable ASCII kept, CR/LF as `\r\n`, others as `\xNN`.
+pub fn printable(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len());
+    for &c in b {
+        match c {
+            b'\r' => s.push_str("\\r"),
+            b'\n' => s.push_str("\\n"),
+            0x20..=0x7e => s.push(c as char),
+            _ => s.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    s
+}
