@@ -1,0 +1,152 @@
+//! CLI tests through the built binary: exit codes, both formats, errors.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tlstriage"));
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+fn fixture(case: &str) -> std::path::PathBuf {
+    support::fixture_captures()
+        .into_iter()
+        .find(|(c, _)| c.ends_with(case))
+        .map(|(_, p)| p)
+        .unwrap_or_else(|| panic!("fixture {case}"))
+}
+
+#[test]
+fn cli_success_capture_exits_zero() {
+    let out = bin()
+        .args(["analyze", "--color", "never"])
+        .arg(fixture("tls12-success"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 established, 0 failed"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no color codes with --color never");
+}
+
+#[test]
+fn cli_failed_handshake_exits_one_and_names_cause() {
+    let out = bin()
+        .args(["analyze", "--color", "never"])
+        .arg(fixture("version-mismatch-server-tls10"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("version-mismatch"), "{text}");
+    assert!(text.contains("SCHANNEL\\Protocols"), "{text}");
+    // Summary first, details after.
+    let summary_at = text.find("established,").unwrap();
+    let detail_at = text.find("evidence:").unwrap();
+    assert!(summary_at < detail_at);
+}
+
+#[test]
+fn cli_color_always_emits_ansi() {
+    let out = bin()
+        .args(["analyze", "--color", "always"])
+        .arg(fixture("no-shared-cipher"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn cli_json_format_is_json_lines_with_summary_last() {
+    let out = bin()
+        .args(["analyze", "--format", "json"])
+        .arg(fixture("reset-after-client-hello"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert!(lines.len() >= 2);
+    assert_eq!(lines.last().unwrap()["type"], "summary");
+    assert_eq!(lines[0]["type"], "handshake");
+    assert!(!text.contains('\u{1b}'));
+}
+
+#[test]
+fn cli_missing_file_exits_two_with_message() {
+    let out = bin()
+        .args(["analyze", "/nonexistent/capture.pcap"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("/nonexistent/capture.pcap"), "{err}");
+}
+
+#[test]
+fn cli_not_a_capture_exits_two_with_clear_error() {
+    let dir = std::env::temp_dir().join(format!("tlstriage-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("notes.txt");
+    std::fs::write(&p, "this is not a capture, just text\n").unwrap();
+    let out = bin().arg("analyze").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("error"), "{err}");
+    assert!(err.to_lowercase().contains("capture") || err.contains("text"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cli_stdin_dash_reads_capture() {
+    let bytes = std::fs::read(fixture("tls13-success")).unwrap();
+    let mut child = bin()
+        .args(["analyze", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"outcome\":\"established\""), "{text}");
+}
+
+#[test]
+fn cli_truncated_capture_reports_damage_and_earlier_frames() {
+    let bytes = std::fs::read(fixture("tls12-success")).unwrap();
+    let dir = std::env::temp_dir().join(format!("tlstriage-trunc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("cut.pcap");
+    std::fs::write(&p, &bytes[..bytes.len() - 7]).unwrap();
+    let out = bin()
+        .args(["analyze", "--format", "json"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert!(last["damage"]["offset"].as_u64().unwrap() > 0, "{last}");
+    assert!(last["frames"].as_u64().unwrap() > 0);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("byte offset"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cli_no_color_env_disables_color_in_auto() {
+    let out = bin()
+        .env("NO_COLOR", "1")
+        .arg("analyze")
+        .arg(fixture("no-shared-cipher"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
