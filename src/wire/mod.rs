@@ -1,13 +1,30 @@
 //! Link layer → IP → TCP, one frame at a time.
 //!
-//! Input: a frame's bytes and its link type. Output: the TCP [`Segment`] it
-//! carries, `Ok(None)` for anything that is not TCP over IPv4/IPv6 (ARP, UDP,
-//! ICMP, non-first IP fragments…), or a [`Error`] for a malformed header.
+//! Input: a frame's bytes and its link type (Ethernet II with any 802.1Q/QinQ
+//! tags, Linux SLL and SLL2, BSD NULL and OpenBSD LOOP, raw IP).
+//! Output: the TCP [`Segment`] it carries, borrowed from the frame; `Ok(None)`
+//! for anything that is not TCP over IPv4/IPv6 (ARP, UDP, ICMP, 802.3 length
+//! frames, ESP, IPv6 No Next Header…); [`Error::Fragment`] for any IP fragment;
+//! another [`Error`] for a cut or impossible header.
+//! Invariants: never panics and never allocates, whatever the bytes; every
+//! loop is bounded (VLAN tags, IPv6 extension headers). The payload stops at
+//! the IP length (Ethernet padding and FCS are trimmed) and at the captured
+//! bytes, whichever comes first.
 //! Lax on purpose: checksums are never validated (offload makes them wrong in
-//! captures), an IPv4 total length of 0 (TSO) falls back to the captured length,
-//! and a snaplen-truncated payload is returned with `truncated = true`.
-//! Not done here: IP defragmentation (a first fragment with TCP in it decodes,
-//! later fragments are `Ok(None)` and counted by the caller), tunnels.
+//! captures), an IPv4 total length or IPv6 payload length of 0 (TSO, jumbograms)
+//! falls back to the captured length, and a snaplen-truncated payload is
+//! returned with `truncated = true`.
+//! Not done here: IP defragmentation (every fragment, first or later, is
+//! [`Error::Fragment`], counted by the caller), tunnels, TCP options, 802.11.
+//!
+//! Hand-written rather than built on etherparse: etherparse has no SLL2 or
+//! NULL/LOOP, stops at 3 VLAN tags, skips neither Mobility, HIP nor Shim6
+//! headers, and reports fragments as a missing transport rather than an error
+//! the pipeline can count.
+
+mod ip;
+mod link;
+mod tcp;
 
 use std::net::IpAddr;
 
@@ -87,6 +104,9 @@ pub enum Error {
     },
     /// The link type is not decoded by this version.
     UnsupportedLink(u16),
+    /// An IPv4 or IPv6 fragment (first or later): defragmentation is not done
+    /// yet, so the pipeline counts these.
+    Fragment,
 }
 
 impl Error {
@@ -96,12 +116,19 @@ impl Error {
             Error::Truncated { layer } => format!("truncated-{layer}"),
             Error::Malformed { layer } => format!("malformed-{layer}"),
             Error::UnsupportedLink(n) => format!("unsupported-link-type-{n}"),
+            Error::Fragment => "ip-fragment".to_owned(),
         }
     }
 }
 
 /// Decodes one frame down to TCP.
 pub fn decode(link: LinkType, data: &[u8]) -> Result<Option<Segment<'_>>, Error> {
-    let _ = (link, data);
-    unimplemented!("wire helper")
+    let Some((network, bytes)) = link::strip(link, data)? else {
+        return Ok(None);
+    };
+    let packet = match network {
+        link::Network::Ipv4 => ip::ipv4(bytes)?,
+        link::Network::Ipv6 => ip::ipv6(bytes)?,
+    };
+    packet.map(tcp::segment).transpose()
 }
