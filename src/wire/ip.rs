@@ -78,10 +78,13 @@ pub(super) fn short(end: End, truncated: &'static str, malformed: &'static str) 
     }
 }
 
-/// Splits the captured bytes after an IP header at the length field's end.
-fn bound(after_header: &[u8], length: usize) -> (&[u8], End) {
+/// Splits the captured bytes after an IP header at the length field's end;
+/// `None` when the field was 0 and the capture is all there is.
+fn bound(after_header: &[u8], length: Option<usize>) -> (&[u8], End) {
+    let Some(length) = length else {
+        return (after_header, End::Capture);
+    };
     match after_header.get(..length) {
-        _ if length == 0 => (after_header, End::Capture),
         Some(payload) => (payload, End::Length),
         None => (after_header, End::Cut),
     }
@@ -120,7 +123,8 @@ pub(super) fn ipv4(data: &[u8]) -> Result<Option<Packet<'_>>, Error> {
     if h[9] != PROTO_TCP {
         return Ok(None);
     }
-    let (payload, end) = bound(after_header, total_len.saturating_sub(header_len));
+    let payload_len = (total_len != 0).then(|| total_len.saturating_sub(header_len));
+    let (payload, end) = bound(after_header, payload_len);
     Ok(Some(Packet {
         src: IpAddr::V4(Ipv4Addr::new(h[12], h[13], h[14], h[15])),
         dst: IpAddr::V4(Ipv4Addr::new(h[16], h[17], h[18], h[19])),
@@ -148,7 +152,8 @@ pub(super) fn ipv6(data: &[u8]) -> Result<Option<Packet<'_>>, Error> {
         });
     }
     // Payload Length 0: a jumbogram (RFC 2675) or a TSO/LSO capture.
-    let (mut payload, end) = bound(after_header, usize::from(u16::from_be_bytes([h[4], h[5]])));
+    let payload_len = usize::from(u16::from_be_bytes([h[4], h[5]]));
+    let (mut payload, end) = bound(after_header, (payload_len != 0).then_some(payload_len));
     let mut next = h[6];
     for _ in 0..=MAX_IPV6_HEADERS {
         let header_len = match next {
@@ -270,6 +275,20 @@ mod tests {
                 layer: "ipv4-version"
             })
         );
+    }
+
+    #[test]
+    fn ipv4_total_length_equal_to_ihl_is_empty_payload() {
+        let p = v4(20, 0, PROTO_TCP, &[0; 26]);
+        let packet = ipv4(&p).unwrap().unwrap();
+        assert_eq!((packet.payload, packet.end), (&[][..], End::Length));
+    }
+
+    #[test]
+    fn ipv4_total_length_past_capture_is_cut() {
+        let p = v4(100, 0, PROTO_TCP, &[1, 2]);
+        let packet = ipv4(&p).unwrap().unwrap();
+        assert_eq!((packet.payload, packet.end), (&[1, 2][..], End::Cut));
     }
 
     #[test]
