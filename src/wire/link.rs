@@ -1,0 +1,297 @@
+//! Link layer → network protocol.
+//!
+//! Input: a frame and its pcap link type. Output: which IP version follows and
+//! the bytes from the IP header on, `Ok(None)` when the frame carries something
+//! other than IP (ARP, LLC, 802.3 length frames, unknown address families), or
+//! an [`Error`] when a link header is cut or impossible.
+//! Invariants: no allocation; every read is bounds-checked; at most
+//! [`MAX_VLAN_TAGS`] 802.1Q/802.1ad tags are walked.
+//! Not done here: the IP header itself (a raw-IP frame's version nibble is only
+//! used to pick a parser), the Ethernet FCS (the IP length trims it), 802.11,
+//! PPP, MPLS and tunnels.
+
+use super::Error;
+use crate::capture::LinkType;
+
+/// The network protocol a link header announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Network {
+    /// IPv4 (RFC 791).
+    Ipv4,
+    /// IPv6 (RFC 8200).
+    Ipv6,
+}
+
+/// EtherType IPv4 (IEEE 802 numbers registry).
+const ETHERTYPE_IPV4: u16 = 0x0800;
+/// EtherType IPv6 (RFC 8200 uses 0x86DD on Ethernet, RFC 2464 §3).
+const ETHERTYPE_IPV6: u16 = 0x86dd;
+/// EtherType of an IEEE 802.1Q customer VLAN tag.
+const ETHERTYPE_VLAN: u16 = 0x8100;
+/// EtherType of an IEEE 802.1ad service tag (QinQ outer tag).
+const ETHERTYPE_QINQ: u16 = 0x88a8;
+/// Pre-standard QinQ outer tag still emitted by some switches.
+const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
+/// More stacked tags than any real network uses (QinQ is 2): a frame past this
+/// is treated as malformed instead of being walked further.
+pub(super) const MAX_VLAN_TAGS: usize = 8;
+
+/// AF_INET, identical on every OS.
+const AF_INET: u32 = 2;
+/// AF_INET6 on Linux.
+const AF_INET6_LINUX: u32 = 10;
+/// AF_INET6 on NetBSD, OpenBSD (and Npcap's loopback).
+const AF_INET6_BSD: u32 = 24;
+/// AF_INET6 on FreeBSD and DragonFly.
+const AF_INET6_FREEBSD: u32 = 28;
+/// AF_INET6 on macOS and iOS.
+const AF_INET6_DARWIN: u32 = 30;
+
+/// The result of stripping a link header.
+type Stripped<'a> = Result<Option<(Network, &'a [u8])>, Error>;
+
+/// Strips the link header of `data`, framed as `link`.
+pub(super) fn strip(link: LinkType, data: &[u8]) -> Stripped<'_> {
+    match link {
+        LinkType::ETHERNET => ethernet(data),
+        LinkType::LINUX_SLL => sll(data),
+        LinkType::LINUX_SLL2 => sll2(data),
+        LinkType::NULL => null(data),
+        LinkType::LOOP => loopback(data),
+        LinkType::RAW | LinkType::RAW_OLD_12 | LinkType::RAW_OLD_14 => raw(data),
+        LinkType::IPV4 => Ok(Some((Network::Ipv4, data))),
+        LinkType::IPV6 => Ok(Some((Network::Ipv6, data))),
+        LinkType(other) => Err(Error::UnsupportedLink(other)),
+    }
+}
+
+/// Ethernet II: destination (6), source (6), EtherType (2).
+fn ethernet(data: &[u8]) -> Stripped<'_> {
+    let Some((header, rest)) = data.split_first_chunk::<14>() else {
+        return Err(Error::Truncated { layer: "ethernet" });
+    };
+    ethertype(u16::from_be_bytes([header[12], header[13]]), rest)
+}
+
+/// Linux cooked capture v1: packet type (2), ARPHRD type (2), address length
+/// (2), address (8), protocol (2). The protocol is an EtherType for every
+/// device that carries IP.
+fn sll(data: &[u8]) -> Stripped<'_> {
+    let Some((header, rest)) = data.split_first_chunk::<16>() else {
+        return Err(Error::Truncated { layer: "sll" });
+    };
+    ethertype(u16::from_be_bytes([header[14], header[15]]), rest)
+}
+
+/// Linux cooked capture v2: protocol (2), reserved (2), interface index (4),
+/// ARPHRD type (2), packet type (1), address length (1), address (8).
+fn sll2(data: &[u8]) -> Stripped<'_> {
+    let Some((header, rest)) = data.split_first_chunk::<20>() else {
+        return Err(Error::Truncated { layer: "sll2" });
+    };
+    ethertype(u16::from_be_bytes([header[0], header[1]]), rest)
+}
+
+/// BSD loopback (DLT_NULL): a 4-byte address family in the byte order of the
+/// host that wrote the file, which the file does not record. Address families
+/// are small numbers, so of the two readings the smaller one is the real one.
+fn null(data: &[u8]) -> Stripped<'_> {
+    let Some((family, rest)) = data.split_first_chunk::<4>() else {
+        return Err(Error::Truncated { layer: "null" });
+    };
+    let family = u32::from_le_bytes(*family).min(u32::from_be_bytes(*family));
+    Ok(address_family(family).map(|net| (net, rest)))
+}
+
+/// OpenBSD loopback (DLT_LOOP): like NULL, but the family is always big-endian.
+fn loopback(data: &[u8]) -> Stripped<'_> {
+    let Some((family, rest)) = data.split_first_chunk::<4>() else {
+        return Err(Error::Truncated { layer: "loop" });
+    };
+    Ok(address_family(u32::from_be_bytes(*family)).map(|net| (net, rest)))
+}
+
+/// Maps an OS address family to the IP version it names.
+fn address_family(family: u32) -> Option<Network> {
+    match family {
+        AF_INET => Some(Network::Ipv4),
+        AF_INET6_LINUX | AF_INET6_BSD | AF_INET6_FREEBSD | AF_INET6_DARWIN => Some(Network::Ipv6),
+        _ => None,
+    }
+}
+
+/// Raw IP without a link header: the version nibble (RFC 791 §3.1, RFC 8200
+/// §3) says which.
+fn raw(data: &[u8]) -> Stripped<'_> {
+    match data.first().map(|b| b >> 4) {
+        None => Err(Error::Truncated { layer: "ip" }),
+        Some(4) => Ok(Some((Network::Ipv4, data))),
+        Some(6) => Ok(Some((Network::Ipv6, data))),
+        Some(_) => Err(Error::Malformed {
+            layer: "ip-version",
+        }),
+    }
+}
+
+/// Follows an EtherType through any stacked VLAN tags (IEEE 802.1Q: TCI (2),
+/// inner EtherType (2)) to IPv4 or IPv6.
+fn ethertype(mut kind: u16, mut rest: &[u8]) -> Stripped<'_> {
+    for _ in 0..=MAX_VLAN_TAGS {
+        match kind {
+            ETHERTYPE_IPV4 => return Ok(Some((Network::Ipv4, rest))),
+            ETHERTYPE_IPV6 => return Ok(Some((Network::Ipv6, rest))),
+            ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD => {
+                let Some((tag, inner)) = rest.split_first_chunk::<4>() else {
+                    return Err(Error::Truncated { layer: "vlan" });
+                };
+                kind = u16::from_be_bytes([tag[2], tag[3]]);
+                rest = inner;
+            }
+            // ARP, LLDP, … and 802.3 length frames: a length is at most
+            // 1500, below every EtherType matched above.
+            _ => return Ok(None),
+        }
+    }
+    Err(Error::Malformed {
+        layer: "vlan-depth",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IP4: [u8; 2] = [0x45, 0x00];
+
+    fn strip_ok(link: LinkType, data: &[u8]) -> (Network, Vec<u8>) {
+        let (net, rest) = strip(link, data).expect("decodes").expect("is IP");
+        (net, rest.to_vec())
+    }
+
+    #[test]
+    fn ethernet_ipv4_strips_14_bytes() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(&IP4);
+        assert_eq!(
+            strip_ok(LinkType::ETHERNET, &f),
+            (Network::Ipv4, IP4.to_vec())
+        );
+    }
+
+    #[test]
+    fn ethernet_8023_length_is_none() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x00, 0x2e, 0xaa, 0xaa, 0x03]);
+        assert_eq!(strip(LinkType::ETHERNET, &f), Ok(None));
+    }
+
+    #[test]
+    fn ethernet_short_header_is_truncated() {
+        assert_eq!(
+            strip(LinkType::ETHERNET, &[0u8; 13]),
+            Err(Error::Truncated { layer: "ethernet" })
+        );
+    }
+
+    #[test]
+    fn vlan_old_qinq_tag_is_followed() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x91, 0x00, 0x00, 0x0a, 0x86, 0xdd, 0x60]);
+        assert_eq!(
+            strip_ok(LinkType::ETHERNET, &f),
+            (Network::Ipv6, vec![0x60])
+        );
+    }
+
+    #[test]
+    fn vlan_too_many_tags_is_malformed() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x81, 0x00]);
+        for _ in 0..=MAX_VLAN_TAGS {
+            f.extend_from_slice(&[0x00, 0x01, 0x81, 0x00]);
+        }
+        assert_eq!(
+            strip(LinkType::ETHERNET, &f),
+            Err(Error::Malformed {
+                layer: "vlan-depth"
+            })
+        );
+    }
+
+    #[test]
+    fn vlan_max_tags_is_decoded() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x81, 0x00]);
+        for i in 0..MAX_VLAN_TAGS {
+            let inner = if i + 1 == MAX_VLAN_TAGS {
+                [0x08, 0x00]
+            } else {
+                [0x81, 0x00]
+            };
+            f.extend_from_slice(&[0x00, 0x01, inner[0], inner[1]]);
+        }
+        f.extend_from_slice(&IP4);
+        assert_eq!(strip_ok(LinkType::ETHERNET, &f).0, Network::Ipv4);
+    }
+
+    #[test]
+    fn vlan_cut_tag_is_truncated() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x81, 0x00, 0x00, 0x01, 0x08]);
+        assert_eq!(
+            strip(LinkType::ETHERNET, &f),
+            Err(Error::Truncated { layer: "vlan" })
+        );
+    }
+
+    #[test]
+    fn null_unknown_family_is_none() {
+        assert_eq!(strip(LinkType::NULL, &[7, 0, 0, 0, 0x45]), Ok(None));
+    }
+
+    #[test]
+    fn null_each_ipv6_family_both_orders_is_ipv6() {
+        for af in [10u32, 24, 28, 30] {
+            for header in [af.to_le_bytes(), af.to_be_bytes()] {
+                let mut f = header.to_vec();
+                f.push(0x60);
+                assert_eq!(strip_ok(LinkType::NULL, &f), (Network::Ipv6, vec![0x60]));
+            }
+        }
+    }
+
+    #[test]
+    fn loop_little_endian_family_is_none() {
+        assert_eq!(strip(LinkType::LOOP, &[2, 0, 0, 0, 0x45]), Ok(None));
+    }
+
+    #[test]
+    fn raw_bad_version_is_malformed() {
+        assert_eq!(
+            strip(LinkType::RAW, &[0x55]),
+            Err(Error::Malformed {
+                layer: "ip-version"
+            })
+        );
+        assert_eq!(
+            strip(LinkType::RAW_OLD_14, &[]),
+            Err(Error::Truncated { layer: "ip" })
+        );
+    }
+
+    #[test]
+    fn sll_non_ethertype_protocol_is_none() {
+        let mut f = vec![0u8; 14];
+        f.extend_from_slice(&[0x00, 0x04, 0xaa]); // ETH_P_802_2
+        assert_eq!(strip(LinkType::LINUX_SLL, &f), Ok(None));
+    }
+
+    #[test]
+    fn unknown_link_is_unsupported() {
+        assert_eq!(
+            strip(LinkType(105), &[0u8; 40]),
+            Err(Error::UnsupportedLink(105))
+        );
+    }
+}
