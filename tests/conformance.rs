@@ -1,0 +1,243 @@
+//! Conformance against the shared public corpus (`../shared/corpus`), skipped
+//! cleanly when it is absent (a user's clone has no `../shared`).
+//!
+//! 1. Every pcap/pcapng in the corpus opens (or is refused with a reason) and
+//!    is analyzed without panic.
+//! 2. Per TCP connection, ClientHello count, SNI, negotiated version and
+//!    cipher agree with `expected/tshark_reference_handshakes.jsonl`
+//!    (tshark 4.0.17). The agreement rates are printed; each must stay at or
+//!    above [`MIN_AGREEMENT`].
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use tlstriage::pipeline::{self, Options};
+use tlstriage::report::{Record, Sink, Summary};
+
+/// Required agreement per field (fraction of reference connections).
+const MIN_AGREEMENT: f64 = 0.99;
+
+fn corpus() -> Option<PathBuf> {
+    let p = crate::support::root().join("../shared/corpus");
+    if p.join("expected/tshark_reference_handshakes.jsonl").is_file() {
+        Some(p)
+    } else {
+        eprintln!("conformance: ../shared/corpus absent, skipped");
+        None
+    }
+}
+
+fn captures(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            captures(&p, out);
+        } else if let Some(ext) = p.extension().and_then(|e| e.to_str()) {
+            if matches!(ext, "pcap" | "pcapng" | "cap") {
+                out.push(p);
+            }
+        }
+    }
+}
+
+/// What one handshake record says, in the reference's terms.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    client: String,
+    server: String,
+    client_hellos: u64,
+    sni: Option<String>,
+    version: Option<u16>,
+    cipher: Option<u16>,
+}
+
+#[derive(Default)]
+struct Collect {
+    seen: Vec<Seen>,
+}
+
+fn addr(a: &SocketAddr) -> String {
+    // The reference writes IPv6 without brackets.
+    format!("{}:{}", a.ip(), a.port())
+}
+
+impl Sink for Collect {
+    fn record(&mut self, r: &Record<'_>) -> std::io::Result<()> {
+        let h = r.handshake;
+        let chs = h.client_hello.is_some() as u64 + h.retried_client_hello.is_some() as u64;
+        self.seen.push(Seen {
+            client: addr(&h.client),
+            server: addr(&h.server),
+            client_hellos: chs,
+            sni: h.client_hello.as_ref().and_then(|c| c.sni.clone()),
+            version: h.server_hello.as_ref().map(|s| s.version.0),
+            cipher: h.server_hello.as_ref().map(|s| s.cipher_suite.0),
+        });
+        Ok(())
+    }
+    fn summary(&mut self, _: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn analyze(path: &Path) -> Result<Vec<Seen>, String> {
+    let mut c = Collect::default();
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    pipeline::analyze(f, "corpus", &Options::default(), &mut c).map_err(|e| e.to_string())?;
+    Ok(c.seen)
+}
+
+fn hex16(v: &serde_json::Value) -> Option<u16> {
+    let s = v.as_str()?;
+    u16::from_str_radix(s.strip_prefix("0x")?, 16).ok()
+}
+
+#[test]
+fn conformance_every_corpus_capture_opens_without_panic() {
+    let Some(corpus) = corpus() else { return };
+    let mut files = Vec::new();
+    captures(&corpus, &mut files);
+    files.sort();
+    assert!(!files.is_empty());
+    let (mut ok, mut refused) = (0, Vec::new());
+    for f in &files {
+        match analyze(f) {
+            Ok(_) => ok += 1,
+            Err(e) => refused.push(format!("{}: {e}", f.display())),
+        }
+    }
+    eprintln!(
+        "conformance: {} captures, {ok} analyzed, {} refused",
+        files.len(),
+        refused.len()
+    );
+    for r in &refused {
+        eprintln!("  refused {r}");
+        // Only formats this version does not read may be refused.
+        assert!(
+            r.contains(".cap:") || r.contains("Network Monitor") || r.contains("NetMon"),
+            "a pcap/pcapng was refused: {r}"
+        );
+    }
+}
+
+#[test]
+fn conformance_handshakes_agree_with_tshark_reference() {
+    let Some(corpus) = corpus() else { return };
+    let text =
+        std::fs::read_to_string(corpus.join("expected/tshark_reference_handshakes.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r["transport"] == "tcp" && !r["client"].is_null())
+        .collect();
+    let mut by_file: HashMap<String, Vec<&serde_json::Value>> = HashMap::new();
+    for r in &rows {
+        by_file
+            .entry(r["file"].as_str().unwrap().to_string())
+            .or_default()
+            .push(r);
+    }
+    let mut files: Vec<_> = by_file.keys().cloned().collect();
+    files.sort();
+    let fields = ["client_hello_count", "sni", "version", "cipher"];
+    let mut agree = [0u64; 4];
+    let mut total = 0u64;
+    let mut skipped = 0u64;
+    let mut disagreements = Vec::new();
+    for file in files {
+        let refs = &by_file[&file];
+        let seen = match analyze(&corpus.join(&file)) {
+            Ok(s) => s,
+            Err(e) => {
+                // Formats this version refuses (NetMon) are counted apart.
+                skipped += refs.len() as u64;
+                eprintln!("  skipped {file}: {e}");
+                continue;
+            }
+        };
+        // Our records per connection key, in order of appearance.
+        let mut ours: HashMap<(String, String), Vec<&Seen>> = HashMap::new();
+        for s in &seen {
+            ours.entry((s.client.clone(), s.server.clone()))
+                .or_default()
+                .push(s);
+        }
+        let mut used: HashMap<(String, String), usize> = HashMap::new();
+        let mut refs_sorted = refs.clone();
+        refs_sorted.sort_by_key(|r| r["first_frame"].as_u64().unwrap_or(0));
+        for r in refs_sorted {
+            total += 1;
+            let c = r["client"].as_str().unwrap().to_string();
+            let s = r["server"].as_str().unwrap().to_string();
+            let key = if ours.contains_key(&(c.clone(), s.clone())) {
+                (c, s)
+            } else {
+                (s, c)
+            };
+            let n = used.entry(key.clone()).or_default();
+            let mine: Option<Seen> = ours.get(&key).and_then(|v| v.get(*n)).map(|s| (*s).clone());
+            *n += 1;
+            let mine = mine.unwrap_or_default();
+            let want_chs = r["client_hello_count"].as_u64().unwrap_or(0);
+            let want_sni = r["sni"].as_str().map(str::to_string);
+            let want_version = if r["server_hello_count"].as_u64().unwrap_or(0)
+                > r["hello_retry_request"].as_u64().unwrap_or(0)
+            {
+                hex16(&r["selected_version"]).or_else(|| hex16(&r["server_version"]))
+            } else {
+                None
+            };
+            let want_cipher = if want_version.is_some() {
+                hex16(&r["cipher"])
+            } else {
+                None
+            };
+            let checks = [
+                mine.client_hellos == want_chs,
+                mine.sni == want_sni,
+                // SSLv2 server hellos carry no TLS version: compare as absent.
+                r["sslv2_server_hello"] == true || mine.version == want_version,
+                r["sslv2_server_hello"] == true || mine.cipher == want_cipher,
+            ];
+            for (i, ok) in checks.iter().enumerate() {
+                if *ok {
+                    agree[i] += 1;
+                } else {
+                    disagreements.push(format!(
+                        "{file} {}→{} frame {}: {} differs (ours {:?})",
+                        r["client"].as_str().unwrap(),
+                        r["server"].as_str().unwrap(),
+                        r["first_frame"],
+                        fields[i],
+                        mine
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("conformance: {total} reference TCP connections ({skipped} in refused files)");
+    let compared = total - skipped;
+    for d in &disagreements {
+        eprintln!("  {d}");
+    }
+    let mut low = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let rate = agree[i] as f64 / compared.max(1) as f64;
+        eprintln!(
+            "conformance: {f}: {}/{compared} = {:.2}%",
+            agree[i],
+            rate * 100.0
+        );
+        if rate < MIN_AGREEMENT {
+            low.push(format!("{f} {:.2}%", rate * 100.0));
+        }
+    }
+    assert!(compared > 0);
+    assert!(low.is_empty(), "agreement below {MIN_AGREEMENT}: {low:?}");
+}
