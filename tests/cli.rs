@@ -29,7 +29,10 @@ fn cli_success_capture_exits_zero() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("1 established, 0 failed"), "{text}");
-    assert!(!text.contains('\u{1b}'), "no color codes with --color never");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no color codes with --color never"
+    );
 }
 
 #[test]
@@ -99,7 +102,10 @@ fn cli_not_a_capture_exits_two_with_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("error"), "{err}");
-    assert!(err.to_lowercase().contains("capture") || err.contains("text"), "{err}");
+    assert!(
+        err.to_lowercase().contains("capture") || err.contains("text"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

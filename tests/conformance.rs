@@ -20,7 +20,9 @@ const MIN_AGREEMENT: f64 = 0.99;
 
 fn corpus() -> Option<PathBuf> {
     let p = crate::support::root().join("../shared/corpus");
-    if p.join("expected/tshark_reference_handshakes.jsonl").is_file() {
+    if p.join("expected/tshark_reference_handshakes.jsonl")
+        .is_file()
+    {
         Some(p)
     } else {
         eprintln!("conformance: ../shared/corpus absent, skipped");

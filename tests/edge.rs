@@ -41,7 +41,15 @@ fn verdicts(bytes: &[u8]) -> Vec<(String, String, String, String)> {
                 h["client"].to_string(),
                 h["outcome"].to_string(),
                 h["client_hello"]["cipher_suites"].to_string(),
-                h["findings"].as_array().map(|f| f.iter().map(|x| x["code"].to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default(),
+                h["findings"]
+                    .as_array()
+                    .map(|f| {
+                        f.iter()
+                            .map(|x| x["code"].to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                    .unwrap_or_default(),
             )
         })
         .collect()
@@ -59,7 +67,9 @@ fn client_hello_segments(fr: &[(i64, Vec<u8>)]) -> Vec<usize> {
     let mut out = Vec::new();
     let mut client_ip = None;
     for (i, (_, f)) in fr.iter().enumerate() {
-        let Some((ip, _, pay)) = tcp_offsets(f) else { continue };
+        let Some((ip, _, pay)) = tcp_offsets(f) else {
+            continue;
+        };
         let ip_len = u16::from_be_bytes([f[ip + 2], f[ip + 3]]) as usize;
         if ip + ip_len <= pay {
             continue;
@@ -82,7 +92,10 @@ fn edge_reordered_and_duplicated_segments_same_verdict() {
     let fr = ethernet_frames("client-hello-split");
     let original = verdicts(&write(1, &fr));
     let segs = client_hello_segments(&fr);
-    assert!(segs.len() >= 3, "split fixture has ≥3 ClientHello segments: {segs:?}");
+    assert!(
+        segs.len() >= 3,
+        "split fixture has ≥3 ClientHello segments: {segs:?}"
+    );
     // Reverse the ClientHello's segments and send the middle one twice.
     let mut mutated = fr.clone();
     let rev: Vec<(i64, Vec<u8>)> = segs.iter().rev().map(|&i| fr[i].clone()).collect();
@@ -172,7 +185,9 @@ fn edge_other_link_layers_same_verdict() {
             "sll2",
             276,
             Box::new(move |f| {
-                let mut h = vec![0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0];
+                let mut h = vec![
+                    0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0,
+                ];
                 h.extend_from_slice(&ip(f));
                 h
             }),

@@ -7,7 +7,10 @@ use crate::support;
 #[test]
 fn golden_every_fixture_matches_expected_json() {
     let cases = support::fixture_captures();
-    assert!(!cases.is_empty(), "no fixtures found under fixtures/captures");
+    assert!(
+        !cases.is_empty(),
+        "no fixtures found under fixtures/captures"
+    );
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     for (case, capture) in &cases {
@@ -86,7 +89,10 @@ fn golden_scenario5_server_tls10_is_version_mismatch() {
     assert_eq!(cause(&h), "version-mismatch");
     let f = &h["findings"][0];
     let remedies = f["remedies"].to_string();
-    assert!(remedies.contains("SCHANNEL\\\\Protocols\\\\TLS 1.2\\\\Server"), "{remedies}");
+    assert!(
+        remedies.contains("SCHANNEL\\\\Protocols\\\\TLS 1.2\\\\Server"),
+        "{remedies}"
+    );
     assert!(f["frames"].as_array().unwrap().len() >= 3);
 }
 
@@ -126,7 +132,12 @@ fn golden_http_on_tls_port_is_non_tls_response() {
     let h = only_handshake("http-on-tls-port");
     assert_eq!(h["outcome"], "failed");
     assert_eq!(cause(&h), "non-tls-response");
-    assert!(h["non_tls"]["preview"].as_str().unwrap().starts_with("HTTP/1."));
+    assert!(
+        h["non_tls"]["preview"]
+            .as_str()
+            .unwrap()
+            .starts_with("HTTP/1.")
+    );
 }
 
 #[test]

@@ -6,5 +6,6 @@ mod cli;
 mod conformance;
 mod edge;
 mod golden;
+mod oracle;
 mod robustness;
 mod support;

@@ -31,7 +31,10 @@ fn robustness_truncated_fixtures_never_panic() {
         let mut cut = 0;
         while cut < bytes.len() {
             let took = run(&bytes[..cut]);
-            assert!(took < Duration::from_secs(5), "{capture:?} cut at {cut} took {took:?}");
+            assert!(
+                took < Duration::from_secs(5),
+                "{capture:?} cut at {cut} took {took:?}"
+            );
             cut += step;
         }
         // Every offset around the file header and the first records.
@@ -54,7 +57,10 @@ fn robustness_bit_flipped_fixtures_never_panic() {
                 m[i] ^= 1 << (rng.next() % 8);
             }
             let took = run(&m);
-            assert!(took < Duration::from_secs(5), "{capture:?} mutant took {took:?}");
+            assert!(
+                took < Duration::from_secs(5),
+                "{capture:?} mutant took {took:?}"
+            );
         }
         // Random bytes overwritten with 0xff / 0x00 runs (length fields).
         for _ in 0..50 {

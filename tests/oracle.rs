@@ -1,0 +1,120 @@
+//! Differential test of `wire::decode` against etherparse's lax slicer, an
+//! independent decoder: on every Ethernet frame of the fixtures (and of the
+//! shared corpus when present) that both decode to TCP, addresses, ports,
+//! sequence numbers, flags and payload must agree.
+//!
+//! tlstriage decodes by hand because etherparse lacks SLL2, NULL/LOOP, deep
+//! VLAN stacks and a fragment signal (see DESIGN.md §6); on what both cover,
+//! etherparse is the referee.
+
+use etherparse::{LaxNetSlice, LaxSlicedPacket, TransportSlice};
+use std::net::IpAddr;
+
+use crate::support;
+
+fn check_frame(data: &[u8]) -> Result<bool, String> {
+    let Ok(Some(seg)) = tlstriage::wire::decode(tlstriage::capture::LinkType::ETHERNET, data)
+    else {
+        return Ok(false);
+    };
+    let Ok(p) = LaxSlicedPacket::from_ethernet(data) else {
+        return Ok(false);
+    };
+    let Some(TransportSlice::Tcp(tcp)) = &p.transport else {
+        return Ok(false);
+    };
+    let (src, dst): (IpAddr, IpAddr) = match &p.net {
+        Some(LaxNetSlice::Ipv4(ip)) => (
+            ip.header().source_addr().into(),
+            ip.header().destination_addr().into(),
+        ),
+        Some(LaxNetSlice::Ipv6(ip)) => (
+            ip.header().source_addr().into(),
+            ip.header().destination_addr().into(),
+        ),
+        _ => return Ok(false),
+    };
+    let theirs = (
+        src,
+        dst,
+        tcp.source_port(),
+        tcp.destination_port(),
+        tcp.sequence_number(),
+        tcp.acknowledgment_number(),
+        tcp.syn(),
+        tcp.fin(),
+        tcp.rst(),
+        tcp.payload(),
+    );
+    let ours = (
+        seg.src,
+        seg.dst,
+        seg.sport,
+        seg.dport,
+        seg.seq,
+        seg.ack,
+        seg.flags.syn(),
+        seg.flags.fin(),
+        seg.flags.rst(),
+        seg.payload,
+    );
+    if theirs == ours {
+        Ok(true)
+    } else {
+        Err(format!("ours {ours:?}\ntheirs {theirs:?}"))
+    }
+}
+
+fn check_file(path: &std::path::Path) -> (u64, Vec<String>) {
+    let Ok(f) = std::fs::File::open(path) else {
+        return (0, Vec::new());
+    };
+    let Ok(mut r) = tlstriage::capture::Reader::open(f) else {
+        return (0, Vec::new());
+    };
+    let (mut n, mut bad) = (0, Vec::new());
+    while let Ok(Some(fr)) = r.next_frame() {
+        if fr.link != tlstriage::capture::LinkType::ETHERNET {
+            continue;
+        }
+        match check_frame(fr.data) {
+            Ok(true) => n += 1,
+            Ok(false) => {}
+            Err(e) => bad.push(format!("{} frame {}: {e}", path.display(), fr.number)),
+        }
+    }
+    (n, bad)
+}
+
+#[test]
+fn oracle_wire_decode_agrees_with_etherparse() {
+    let mut files: Vec<std::path::PathBuf> = support::fixture_captures()
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let corpus = support::root().join("../shared/corpus");
+    collect(&corpus, &mut files);
+    let (mut total, mut bad) = (0, Vec::new());
+    for f in &files {
+        let (n, b) = check_file(f);
+        total += n;
+        bad.extend(b);
+    }
+    eprintln!("oracle: {total} TCP frames agree, {} differ", bad.len());
+    assert!(total > 0);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|e| e == "pcap" || e == "pcapng") {
+            out.push(p);
+        }
+    }
+}
