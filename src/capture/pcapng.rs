@@ -11,7 +11,8 @@
 //! Decisions: a packet block naming an interface the section has not declared
 //! is [`Error::Corrupt`] (as Wireshark refuses it too); a systemd Journal
 //! Export Block takes a frame number without being returned, because Wireshark
-//! numbers it as a frame.
+//! numbers it as a frame. A Simple Packet Block carries no timestamp (§4.4):
+//! its frame gets `Timestamp(0)`.
 //! Not done here: options other than `if_tsresol`/`if_tsoffset` (flags, hashes,
 //! comments), name resolution, interface statistics, and the contents of
 //! Decryption Secrets Blocks (only noted).
