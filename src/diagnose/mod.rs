@@ -178,3 +178,347 @@ pub fn diagnose(h: &Handshake) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! Session pairing and rules together: a scripted connection goes through
+    //! `session::Tracker`, and the resulting handshake through `diagnose`.
+
+    use super::*;
+    use crate::capture::Timestamp;
+    use crate::session::{Outcome, Tracker};
+    use crate::stream::{CloseReason, ConnMeta, Direction, Event as StreamEvent};
+    use crate::tls::{
+        AlertDescription, CipherSuite, ClientHello, Event, EventKind, ServerHello, Version,
+    };
+
+    const C2S: Direction = Direction::ClientToServer;
+    const S2C: Direction = Direction::ServerToClient;
+
+    struct Script {
+        tracker: Tracker,
+        t: i64,
+    }
+
+    fn meta() -> ConnMeta {
+        ConnMeta {
+            id: 1,
+            client: "198.18.0.1:50000".parse().unwrap(),
+            server: "198.18.0.2:443".parse().unwrap(),
+            saw_open: true,
+            first_frame: 1,
+            start: Timestamp(1_000_000_000),
+        }
+    }
+
+    impl Script {
+        fn new() -> Self {
+            Script {
+                tracker: Tracker::new(&meta()),
+                t: 1_000_000_000,
+            }
+        }
+        fn tls(&mut self, dir: Direction, frame: u64, kind: EventKind) -> &mut Self {
+            self.t += 1_000_000;
+            let ev = Event {
+                dir,
+                frames: vec![frame],
+                ts: Timestamp(self.t),
+                record_version: Version(0x0303),
+                kind,
+            };
+            self.tracker.on_tls(&[ev]);
+            self
+        }
+        fn stream(&mut self, dir: Direction, ev: StreamEvent<'_>) -> &mut Self {
+            self.tracker.on_stream(dir, &ev);
+            self
+        }
+        fn finish(self) -> (crate::session::Handshake, Vec<Finding>) {
+            let mut hs = self
+                .tracker
+                .finish(CloseReason::EndOfCapture, Timestamp(self.t));
+            assert_eq!(hs.len(), 1, "{hs:#?}");
+            let h = hs.remove(0);
+            let f = diagnose(&h);
+            (h, f)
+        }
+    }
+
+    fn ch(versions: &[u16], legacy: u16) -> EventKind {
+        EventKind::ClientHello(Box::new(ClientHello {
+            record_version: Version(0x0301),
+            version: Version(legacy),
+            cipher_suites: vec![
+                CipherSuite(0x0a0a),
+                CipherSuite(0xc02f),
+                CipherSuite(0x1301),
+            ],
+            supported_versions: versions.iter().map(|&v| Version(v)).collect(),
+            sni: Some("www.example.test".into()),
+            ..ClientHello::default()
+        }))
+    }
+
+    fn sh(version: u16, selected: Option<u16>, hrr: bool) -> EventKind {
+        EventKind::ServerHello(Box::new(ServerHello {
+            record_version: Version(0x0303),
+            version: Version(version),
+            selected_version: selected.map(Version),
+            cipher_suite: CipherSuite(0xc02f),
+            is_hello_retry_request: hrr,
+            ..ServerHello::default()
+        }))
+    }
+
+    fn alert(level: u8, code: u8) -> EventKind {
+        EventKind::Alert {
+            level,
+            description: AlertDescription(code),
+        }
+    }
+
+    fn enc(len: usize) -> EventKind {
+        EventKind::Encrypted {
+            content_type: 23,
+            len,
+        }
+    }
+
+    fn codes(f: &[Finding]) -> Vec<&'static str> {
+        f.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn diagnose_tls12_full_handshake_established_without_findings() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, sh(0x0303, None, false))
+            .tls(S2C, 6, EventKind::ServerHelloDone)
+            .tls(C2S, 8, EventKind::ChangeCipherSpec)
+            .tls(C2S, 8, enc(40))
+            .tls(S2C, 9, EventKind::ChangeCipherSpec)
+            .tls(S2C, 9, enc(40));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn diagnose_server_tls10_client_protocol_version_alert_is_version_mismatch() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, sh(0x0301, None, false))
+            .tls(C2S, 7, alert(2, 70));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["version-mismatch"]);
+        assert_eq!(f[0].frames, [4, 6, 7]);
+        assert!(f[0].message.contains("TLS 1.0"));
+        assert!(f[0].remedies[0].contains(r"SCHANNEL\Protocols\TLS 1.2\Server"));
+    }
+
+    #[test]
+    fn diagnose_server_protocol_version_alert_is_version_mismatch() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304], 0x0303))
+            .tls(S2C, 5, alert(2, 70));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["version-mismatch"]);
+        assert!(f[0].remedies[0].contains("TLS 1.3"), "{:?}", f[0].remedies);
+    }
+
+    #[test]
+    fn diagnose_server_handshake_failure_is_no_shared_cipher_medium() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).tls(S2C, 5, alert(2, 40));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["no-shared-cipher"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+        // GREASE is never shown as an offered suite.
+        assert!(!f[0].message.contains("0x0a0a"));
+    }
+
+    #[test]
+    fn diagnose_server_reset_after_hello_is_reset_after_client_hello() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
+            S2C,
+            StreamEvent::Reset {
+                frame: 5,
+                ts: Timestamp(1_002_000_000),
+            },
+        );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["reset-after-client-hello"]);
+        assert!(f[0].remedies[0].contains("netsh http show sslcert ipport=0.0.0.0:443"));
+    }
+
+    #[test]
+    fn diagnose_server_fin_after_hello_is_closed_after_client_hello() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
+            S2C,
+            StreamEvent::Fin {
+                offset: 0,
+                frame: 5,
+                ts: Timestamp(1_002_000_000),
+            },
+        );
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["closed-after-client-hello"]);
+    }
+
+    #[test]
+    fn diagnose_silence_then_client_fin_is_no_server_response_error() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
+            C2S,
+            StreamEvent::Fin {
+                offset: 300,
+                frame: 9,
+                ts: Timestamp(4_000_000_000),
+            },
+        );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["no-server-response"]);
+        assert_eq!(f[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn diagnose_silence_until_capture_end_is_incomplete_warning() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Incomplete);
+        assert_eq!(codes(&f), ["no-server-response"]);
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn diagnose_http_reply_is_non_tls_response() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).tls(
+            S2C,
+            6,
+            EventKind::NotTls {
+                preview: b"HTTP/1.1 400 Bad Request\r\n".to_vec(),
+            },
+        );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["non-tls-response"]);
+        assert!(f[0].message.contains("an HTTP response"));
+        assert!(f[0].message.contains("HTTP/1.1 400"));
+    }
+
+    #[test]
+    fn diagnose_ssh_banner_before_hello_is_non_tls_response() {
+        let mut s = Script::new();
+        s.tls(
+            S2C,
+            3,
+            EventKind::NotTls {
+                preview: b"SSH-2.0-OpenSSH_9.2\r\n".to_vec(),
+            },
+        )
+        .tls(C2S, 4, ch(&[], 0x0303));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["non-tls-response"]);
+        assert!(f[0].message.contains("SSH"));
+    }
+
+    #[test]
+    fn diagnose_hrr_then_tls13_finished_is_established() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304, 0x0303], 0x0303))
+            .tls(S2C, 5, sh(0x0303, Some(0x0304), true))
+            .tls(C2S, 7, ch(&[0x0304, 0x0303], 0x0303))
+            .tls(S2C, 8, sh(0x0303, Some(0x0304), false))
+            .tls(S2C, 8, enc(2000))
+            .tls(C2S, 10, EventKind::ChangeCipherSpec)
+            .tls(C2S, 10, enc(53));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+        assert!(h.hello_retry_request.is_some());
+        assert!(h.retried_client_hello.is_some());
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn diagnose_tls13_alert_sized_client_record_is_certificate_rejected() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304], 0x0303))
+            .tls(S2C, 6, sh(0x0303, Some(0x0304), false))
+            .tls(S2C, 6, enc(2500))
+            .tls(C2S, 8, enc(19))
+            .stream(
+                C2S,
+                StreamEvent::Fin {
+                    offset: 600,
+                    frame: 9,
+                    ts: Timestamp(1_100_000_000),
+                },
+            );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["certificate-rejected"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn diagnose_client_unknown_ca_is_client_alert() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, sh(0x0303, None, false))
+            .tls(S2C, 6, EventKind::Certificate(Vec::new()))
+            .tls(C2S, 8, alert(2, 48));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["client-alert"]);
+        assert!(f[0].message.contains("unknown_ca") || f[0].message.contains("48"));
+    }
+
+    #[test]
+    fn diagnose_gap_before_answer_is_incomplete_with_capture_gap() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
+            S2C,
+            StreamEvent::Gap {
+                offset: 0,
+                len: 1448,
+                frame: 7,
+            },
+        );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Incomplete);
+        assert_eq!(codes(&f), ["capture-gap"]);
+        assert_eq!(f[0].frames, [7]);
+    }
+
+    #[test]
+    fn diagnose_records_without_hello_are_mid_stream() {
+        let mut s = Script::new();
+        s.tls(C2S, 2, enc(100)).tls(S2C, 3, enc(200));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Incomplete);
+        assert!(h.client_hello.is_none());
+        assert_eq!(codes(&f), ["mid-stream"]);
+        assert_eq!(f[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn diagnose_every_finding_has_frames_and_remedies() {
+        // A failure of each kind above must carry evidence and a remedy.
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).tls(S2C, 5, alert(2, 80));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["server-alert"]);
+        for x in &f {
+            assert!(!x.frames.is_empty());
+            assert!(!x.remedies.is_empty());
+        }
+    }
+}
