@@ -102,11 +102,14 @@ enum Rec {
 }
 
 /// Handshake bytes of one record: `pos` in the handshake buffer came from
-/// stream offset `off`, in a record of version `ver`.
+/// stream offset `off`, in a record of version `ver`. `from` is where the
+/// evidence for a message starting at `pos` begins: the record header when
+/// `pos` is the record's first body byte, else `off`.
 #[derive(Debug, Clone, Copy)]
 struct Chunk {
     pos: usize,
     off: u64,
+    from: u64,
     ver: Version,
 }
 
@@ -252,7 +255,7 @@ impl Half {
             _ => {}
         }
         if let Some(c) = self.chunks.first() {
-            w = w.min(c.off);
+            w = w.min(c.from);
         }
         w
     }
@@ -708,6 +711,7 @@ fn handshake_record(
     me.chunks.push(Chunk {
         pos: me.hs.len(),
         off: start + HEADER_LEN as u64,
+        from: start,
         ver: h.version,
     });
     me.hs.extend_from_slice(body);
@@ -733,7 +737,7 @@ fn drain_messages(me: &mut Half, peer: &mut Half, out: &mut Vec<Event>) {
         if me.hs.len() < total {
             return;
         }
-        let start = me.hs_offset(0);
+        let start = me.chunks.first().map_or(me.hs_offset(0), |c| c.from);
         let end = me.hs_offset(total - 1) + 1;
         let ver = me.chunks.first().map_or(Version(0), |c| c.ver);
         let msg: Vec<u8> = me.hs.drain(..total).collect();
@@ -752,9 +756,11 @@ fn drain_messages(me: &mut Half, peer: &mut Half, out: &mut Vec<Event>) {
                     ..*ch
                 });
             } else {
+                let off = ch.off + (total - ch.pos) as u64;
                 rebased.push(Chunk {
                     pos: 0,
-                    off: ch.off + (total - ch.pos) as u64,
+                    off,
+                    from: off,
                     ver: ch.ver,
                 });
             }

@@ -93,7 +93,7 @@ impl<'a> Rd<'a> {
 
 /// A list of u16 values; an odd trailing byte is reported.
 fn u16_list(b: &[u8], what: &str, problems: &mut Vec<String>) -> Vec<u16> {
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         problems.push(format!("{what}: odd length {}", b.len()));
     }
     b.chunks_exact(2)
@@ -356,12 +356,9 @@ pub(crate) fn parse_certificate(body: &[u8]) -> (Vec<CertificateDer>, Vec<String
     let mut p = Vec::new();
     let mut certs = Vec::new();
     let mut r = Rd::new(body);
-    let list = match r.vec24() {
-        Some(l) => l,
-        None => {
-            p.push("list length exceeds the message".into());
-            return (certs, p);
-        }
+    let Some(list) = r.vec24() else {
+        p.push("list length exceeds the message".into());
+        return (certs, p);
     };
     if !r.is_empty() {
         p.push(format!("{} bytes after the list", r.len()));
@@ -438,7 +435,7 @@ pub(crate) fn sslv2_probe(b: &[u8]) -> Sslv2 {
         };
         client_version_ok(v)
             && cs > 0
-            && cs % 3 == 0
+            && cs.is_multiple_of(3)
             && sid <= 32
             && (16..=32).contains(&ch)
             && 9 + usize::from(cs) + usize::from(sid) + usize::from(ch) == len
@@ -449,7 +446,7 @@ pub(crate) fn sslv2_probe(b: &[u8]) -> Sslv2 {
             return Sslv2::NeedMore;
         };
         v == 0x0002
-            && cs % 3 == 0
+            && cs.is_multiple_of(3)
             && (16..=32).contains(&cid)
             && 11 + usize::from(cert) + usize::from(cs) + usize::from(cid) == len
     };

@@ -237,3 +237,6 @@ impl Conn {
 pub fn no_time() -> Timestamp {
     Timestamp(0)
 }
+
+#[cfg(test)]
+mod tests;
