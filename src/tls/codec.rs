@@ -42,8 +42,11 @@ const HS_KNOWN: [u8; 19] = [
     0, 1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 14, 15, 16, 20, 21, 22, 24, 25,
 ];
 
-/// TLS 1.3 (RFC 8446 §4.2.1).
-const TLS13: u16 = 0x0304;
+/// TLS 1.3 (RFC 8446 §4.2.1), or one of its drafts (`0x7fXX` = draft XX,
+/// still seen from old stacks), which switch keys at the same point.
+fn is_tls13(v: Version) -> bool {
+    v.0 == 0x0304 || v.0 >> 8 == 0x7f
+}
 
 /// What this direction's bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -805,7 +808,7 @@ fn message(
     let (kind, problems, what) = match t {
         HS_CLIENT_HELLO => match hello::parse_client_hello(body, ver) {
             Ok((ch, p)) => {
-                if me.crypt == Crypt::Plain && ch.supported_versions.contains(&Version(TLS13)) {
+                if me.crypt == Crypt::Plain && ch.supported_versions.iter().any(|v| is_tls13(*v)) {
                     me.crypt = Crypt::Hold13;
                 }
                 (Some(EventKind::ClientHello(Box::new(ch))), p, "ClientHello")
@@ -863,7 +866,7 @@ fn server_hello_switch(me: &mut Half, peer: &mut Half, hrr: bool, version: Versi
         if peer.crypt == Crypt::Plain {
             peer.crypt = Crypt::Hold13;
         }
-    } else if version == Version(TLS13) {
+    } else if is_tls13(version) {
         // Everything the server sends after its ServerHello is protected.
         me.crypt = Crypt::Encrypted { tls13: true };
         if !peer.encrypted() {

@@ -852,3 +852,42 @@ fn conn_random_input_any_chunking_no_panic() {
         }
     }
 }
+
+#[test]
+fn conn_tls13_draft_server_hello_switches_without_ccs() {
+    // Draft 28 (0x7f1c) servers switch keys right after the ServerHello too;
+    // drafts before 22 sent no compatibility CCS.
+    let mut ks = 0x001du16.to_be_bytes().to_vec();
+    ks.extend_from_slice(&l16(&[0x24; 32]));
+    let sh = server_hello(
+        [9; 32],
+        0x1301,
+        &[ext(43, &0x7f1cu16.to_be_bytes()), ext(51, &ks)],
+    );
+    let mut h = Harness::new();
+    h.data(C2S, &rec(22, 0x0301, &tls13_client_hello()), 1);
+    let mut flight = rec(22, 0x0303, &sh);
+    flight.extend(rec(22, 0x0303, &[0x55; 30]));
+    h.data(S2C, &flight, 2);
+    h.data(C2S, &rec(23, 0x0303, &[0x66; 30]), 3);
+    h.data(C2S, &rec(22, 0x0303, &[0x77; 30]), 4);
+    let k = h.kinds();
+    assert_eq!(
+        k[2..],
+        [
+            &EventKind::Encrypted {
+                content_type: 22,
+                len: 30
+            },
+            &EventKind::Encrypted {
+                content_type: 23,
+                len: 30
+            },
+            &EventKind::Encrypted {
+                content_type: 22,
+                len: 30
+            },
+        ]
+    );
+    assert!(h.conn.past_handshake());
+}
