@@ -11,14 +11,20 @@
 //! ClientHello, whatever the port or the TCP roles.
 //! Not done here: pairing hellos into attempts (`session`), judging (`diagnose`).
 
+mod codec;
 pub mod enums;
+mod hello;
+mod record;
 
 use crate::capture::Timestamp;
 use crate::stream::Direction;
 
+use codec::Half;
+
 pub use enums::{
-    AlertDescription, CipherSuite, ExtensionType, NamedGroup, SignatureScheme, Version,
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, SignatureScheme, Version, is_grease,
 };
+pub use hello::HRR_RANDOM;
 
 /// Cap on a buffered handshake message (bounds huge certificate chains).
 pub const MAX_HANDSHAKE_BUFFER: usize = 256 * 1024;
@@ -30,10 +36,13 @@ pub struct ClientHello {
     pub record_version: Version,
     /// `legacy_version` of the hello.
     pub version: Version,
-    /// Offered cipher suites in wire order, GREASE included (SSLv2 specs whose
-    /// first byte is 0 are mapped to the TLS suite; other SSLv2 kinds are kept
-    /// as `0xffff`-free raw values above 0xffff are dropped).
+    /// Offered cipher suites in wire order, GREASE included. In an SSLv2
+    /// hello, a 3-byte cipher spec `00 XX YY` is TLS suite `0xXXYY`; other
+    /// specs (SSL 2.0 kinds) are in `sslv2_cipher_kinds` instead.
     pub cipher_suites: Vec<CipherSuite>,
+    /// SSLv2 hello only: the SSL 2.0 cipher kinds (first byte ≠ 0, e.g.
+    /// `0x010080` SSL_CK_RC4_128_WITH_MD5), in wire order.
+    pub sslv2_cipher_kinds: Vec<u32>,
     /// Extension types in wire order, GREASE included.
     pub extensions: Vec<ExtensionType>,
     /// server_name (host_name), if present and valid UTF-8.
@@ -73,7 +82,12 @@ pub struct ServerHello {
     pub key_share_group: Option<NamedGroup>,
     /// The random is the RFC 8446 §4.1.3 HelloRetryRequest magic value.
     pub is_hello_retry_request: bool,
-    /// The SSL 2.0 SERVER-HELLO format.
+    /// The random ends with a downgrade sentinel (RFC 8446 §4.1.3): `0x0303`
+    /// for `DOWNGRD\x01` (server capped at TLS 1.2), `0x0302` for
+    /// `DOWNGRD\x00` (TLS 1.1 or below).
+    pub downgrade_sentinel: Option<Version>,
+    /// The SSL 2.0 SERVER-HELLO format (then `version` is 0x0002 and
+    /// `cipher_suite` is 0: SSL 2.0 cipher kinds are not TLS suites).
     pub sslv2_format: bool,
 }
 
@@ -151,32 +165,71 @@ pub struct Event {
 }
 
 /// Decoder state for both directions of one connection.
-#[derive(Debug, Default)]
-pub struct Conn {}
+#[derive(Debug)]
+pub struct Conn {
+    /// Indexed by [`Direction::index`].
+    halves: [Half; 2],
+}
+
+impl Default for Conn {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Conn {
     /// A fresh connection.
     pub fn new() -> Self {
-        unimplemented!("tls helper")
+        Conn {
+            halves: [
+                Half::new(Direction::ClientToServer),
+                Half::new(Direction::ServerToClient),
+            ],
+        }
+    }
+
+    /// The decoder of `dir` and the one of the other direction.
+    fn pair(&mut self, dir: Direction) -> (&mut Half, &mut Half) {
+        let [a, b] = &mut self.halves;
+        match dir {
+            Direction::ClientToServer => (a, b),
+            Direction::ServerToClient => (b, a),
+        }
     }
 
     /// Feeds one stream event of direction `dir`; decoded events go to `out`.
     pub fn feed(&mut self, dir: Direction, ev: &crate::stream::Event<'_>, out: &mut Vec<Event>) {
-        let _ = (dir, ev, out);
-        unimplemented!("tls helper")
+        let (me, peer) = self.pair(dir);
+        match *ev {
+            crate::stream::Event::Data {
+                offset,
+                bytes,
+                frame,
+                ts,
+            } => codec::data(me, peer, offset, bytes, frame, ts, out),
+            crate::stream::Event::Gap { offset, len, frame } => {
+                codec::gap(me, offset, len, frame, out);
+            }
+            crate::stream::Event::Fin { .. } | crate::stream::Event::Reset { .. } => {
+                codec::flush(me, peer, out);
+            }
+        }
     }
 
     /// End of the connection: a partial record or message left in a buffer
     /// becomes an anomaly.
     pub fn finish(&mut self, out: &mut Vec<Event>) {
-        let _ = out;
-        unimplemented!("tls helper")
+        for dir in [Direction::ClientToServer, Direction::ServerToClient] {
+            let (me, peer) = self.pair(dir);
+            codec::flush(me, peer, out);
+        }
     }
 
     /// True once both directions are encrypted, or are known not to be TLS:
     /// the stream need not buffer out-of-order data any more.
     pub fn past_handshake(&self) -> bool {
-        unimplemented!("tls helper")
+        let [a, b] = &self.halves;
+        a.done() || b.done() || (a.encrypted() && b.encrypted())
     }
 }
 
@@ -184,3 +237,6 @@ impl Conn {
 pub fn no_time() -> Timestamp {
     Timestamp(0)
 }
+
+#[cfg(test)]
+mod tests;
