@@ -514,3 +514,637 @@ impl Reassembler {
         self.shared.stats
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use super::*;
+    use crate::wire::TcpFlags;
+
+    const C: (IpAddr, u16) = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), 50_000);
+    const S: (IpAddr, u16) = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), 443);
+    const SEC: i64 = 1_000_000_000;
+
+    /// An output, owned.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Rec {
+        Data(u64, Direction, u64, Vec<u8>, u64),
+        Gap(u64, Direction, u64, u64, u64),
+        Fin(u64, Direction, u64),
+        Reset(u64, Direction),
+        Closed(u64, CloseReason),
+    }
+
+    struct Harness {
+        r: Reassembler,
+        out: Vec<Rec>,
+        metas: Vec<ConnMeta>,
+        frame: u64,
+        now: i64,
+        answer: Interest,
+    }
+
+    fn flags(s: &str) -> TcpFlags {
+        let mut f = 0;
+        for c in s.chars() {
+            f |= match c {
+                'S' => TcpFlags::SYN,
+                'A' => TcpFlags::ACK,
+                'F' => TcpFlags::FIN,
+                'R' => TcpFlags::RST,
+                _ => 0,
+            };
+        }
+        TcpFlags(f)
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            Harness::with(Config::default())
+        }
+        fn with(cfg: Config) -> Harness {
+            Harness {
+                r: Reassembler::new(cfg),
+                out: Vec::new(),
+                metas: Vec::new(),
+                frame: 0,
+                now: 1_700_000_000 * SEC,
+                answer: Interest::All,
+            }
+        }
+        fn sink<'a>(
+            out: &'a mut Vec<Rec>,
+            metas: &'a mut Vec<ConnMeta>,
+            answer: Interest,
+        ) -> impl FnMut(Output<'_>) -> Interest + 'a {
+            move |o| {
+                let rec = match o {
+                    Output::Event { conn, dir, event } => {
+                        if !metas.iter().any(|m| m.id == conn.id) {
+                            metas.push(conn.clone());
+                        }
+                        let id = conn.id;
+                        match event {
+                            Event::Data {
+                                offset,
+                                bytes,
+                                frame,
+                                ..
+                            } => Rec::Data(id, dir, offset, bytes.to_vec(), frame),
+                            Event::Gap { offset, len, frame } => {
+                                Rec::Gap(id, dir, offset, len, frame)
+                            }
+                            Event::Fin { offset, .. } => Rec::Fin(id, dir, offset),
+                            Event::Reset { .. } => Rec::Reset(id, dir),
+                        }
+                    }
+                    Output::Closed { conn, reason } => {
+                        if !metas.iter().any(|m| m.id == conn.id) {
+                            metas.push(conn.clone());
+                        }
+                        Rec::Closed(conn.id, reason)
+                    }
+                };
+                out.push(rec);
+                answer
+            }
+        }
+        /// Sends a segment from `from` to the other endpoint; returns its frame.
+        fn send_at(
+            &mut self,
+            from: (IpAddr, u16),
+            to: (IpAddr, u16),
+            f: &str,
+            seq: u32,
+            ack: u32,
+            payload: &[u8],
+            truncated: bool,
+        ) -> u64 {
+            self.frame += 1;
+            let seg = Segment {
+                src: from.0,
+                dst: to.0,
+                sport: from.1,
+                dport: to.1,
+                seq,
+                ack,
+                flags: flags(f),
+                window: 1000,
+                payload,
+                truncated,
+            };
+            let mut sink = Harness::sink(&mut self.out, &mut self.metas, self.answer);
+            self.r
+                .push(&seg, self.frame, Timestamp(self.now), &mut sink);
+            self.frame
+        }
+        fn c(&mut self, f: &str, seq: u32, payload: &[u8]) -> u64 {
+            self.send_at(C, S, f, seq, 0, payload, false)
+        }
+        fn s(&mut self, f: &str, seq: u32, payload: &[u8]) -> u64 {
+            self.send_at(S, C, f, seq, 0, payload, false)
+        }
+        fn finish(&mut self) {
+            let mut sink = Harness::sink(&mut self.out, &mut self.metas, self.answer);
+            self.r.finish(&mut sink);
+        }
+        /// The data of one direction of one connection, concatenated, with
+        /// gaps as `None`.
+        fn stream(&self, id: u64, dir: Direction) -> Vec<Option<u8>> {
+            let mut v = Vec::new();
+            for r in &self.out {
+                match r {
+                    Rec::Data(i, d, off, b, _) if *i == id && *d == dir => {
+                        assert_eq!(*off, v.len() as u64, "data tiles");
+                        v.extend(b.iter().map(|&x| Some(x)));
+                    }
+                    Rec::Gap(i, d, off, len, _) if *i == id && *d == dir => {
+                        assert_eq!(*off, v.len() as u64, "gap tiles");
+                        v.extend((0..*len).map(|_| None));
+                    }
+                    _ => {}
+                }
+            }
+            v
+        }
+        fn closed(&self) -> Vec<(u64, CloseReason)> {
+            self.out
+                .iter()
+                .filter_map(|r| match r {
+                    Rec::Closed(i, why) => Some((*i, *why)),
+                    _ => None,
+                })
+                .collect()
+        }
+        fn meta(&self, id: u64) -> &ConnMeta {
+            self.metas.iter().find(|m| m.id == id).expect("meta")
+        }
+    }
+
+    fn some(b: &[u8]) -> Vec<Option<u8>> {
+        b.iter().map(|&x| Some(x)).collect()
+    }
+
+    const CISN: u32 = 1000;
+    const SISN: u32 = 5000;
+
+    /// SYN, SYN+ACK, ACK.
+    fn handshake(h: &mut Harness) {
+        h.send_at(C, S, "S", CISN, 0, b"", false);
+        h.send_at(S, C, "SA", SISN, CISN + 1, b"", false);
+        h.send_at(C, S, "A", CISN + 1, SISN + 1, b"", false);
+    }
+
+    const CD: Direction = Direction::ClientToServer;
+    const SC: Direction = Direction::ServerToClient;
+
+    #[test]
+    fn push_in_order_data_delivered_on_arrival() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        let f1 = h.c("A", CISN + 1, b"hello ");
+        let f2 = h.c("A", CISN + 7, b"world");
+        assert_eq!(
+            h.out,
+            vec![
+                Rec::Data(0, CD, 0, b"hello ".to_vec(), f1),
+                Rec::Data(0, CD, 6, b"world".to_vec(), f2),
+            ]
+        );
+        let m = h.meta(0);
+        assert!(m.saw_open);
+        assert_eq!(m.client, SocketAddr::new(C.0, C.1));
+        assert_eq!(m.first_frame, 1);
+    }
+
+    #[test]
+    fn push_out_of_order_then_fill_delivers_each_frame() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        let f2 = h.c("A", CISN + 4, b"def");
+        assert!(h.out.is_empty());
+        let f1 = h.c("A", CISN + 1, b"abc");
+        assert_eq!(
+            h.out,
+            vec![
+                Rec::Data(0, CD, 0, b"abc".to_vec(), f1),
+                Rec::Data(0, CD, 3, b"def".to_vec(), f2),
+            ]
+        );
+        assert_eq!(h.r.shared.ooo_total, 0);
+    }
+
+    #[test]
+    fn push_retransmission_dropped_and_counted() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"abc");
+        h.c("A", CISN + 1, b"abc");
+        assert_eq!(h.out.len(), 1);
+        assert_eq!(h.r.stats().retransmitted_segments, 1);
+    }
+
+    #[test]
+    fn push_partial_overlap_delivers_new_part_only() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"abc");
+        let f = h.c("A", CISN + 2, b"bcdef");
+        assert_eq!(h.out[1], Rec::Data(0, CD, 3, b"def".to_vec(), f));
+        assert_eq!(h.stream(0, CD), some(b"abcdef"));
+        assert_eq!(h.r.stats().retransmitted_segments, 0);
+    }
+
+    #[test]
+    fn push_differing_overlap_first_wins_and_counted() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 4, b"DEF");
+        // Overlaps the buffered bytes with different content at two places.
+        h.c("A", CISN + 3, b"xDyZg");
+        h.c("A", CISN + 1, b"ab");
+        assert_eq!(h.stream(0, CD), some(b"abxDEFg"));
+        assert_eq!(h.r.stats().overlap_conflicts, 2);
+        // In-order data overlapping buffered data: the buffered bytes win too.
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 3, b"CD");
+        h.c("A", CISN + 1, b"abcde");
+        assert_eq!(h.stream(0, CD), some(b"abCDe"));
+        assert_eq!(h.r.stats().overlap_conflicts, 2);
+    }
+
+    #[test]
+    fn finish_hole_reported_as_gap_then_buffered_data() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"ab");
+        let f = h.c("A", CISN + 6, b"fg");
+        h.finish();
+        assert_eq!(
+            &h.out[1..],
+            &[
+                Rec::Gap(0, CD, 2, 3, f),
+                Rec::Data(0, CD, 5, b"fg".to_vec(), f),
+                Rec::Closed(0, CloseReason::EndOfCapture),
+            ]
+        );
+        let st = h.r.stats();
+        assert_eq!((st.gaps, st.gap_bytes), (1, 3));
+    }
+
+    #[test]
+    fn push_fin_past_hole_gap_once_acked_then_fin() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"ab");
+        let f = h.c("AF", CISN + 5, b"ef");
+        // A FIN alone does not give up on the hole: a retransmission may come.
+        assert_eq!(h.out.len(), 1);
+        // The server acknowledges everything, FIN included: the capture
+        // missed "cd", which will never be sent again.
+        let fa = h.send_at(S, C, "A", SISN + 1, CISN + 8, b"", false);
+        assert_eq!(
+            &h.out[1..],
+            &[
+                Rec::Gap(0, CD, 2, 2, f),
+                Rec::Data(0, CD, 4, b"ef".to_vec(), f),
+                Rec::Fin(0, CD, 6),
+            ]
+        );
+        let _ = fa;
+    }
+
+    #[test]
+    fn finish_fin_past_hole_gap_then_fin() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"ab");
+        let f = h.c("AF", CISN + 5, b"");
+        h.finish();
+        assert_eq!(
+            &h.out[1..],
+            &[
+                Rec::Gap(0, CD, 2, 2, f),
+                Rec::Fin(0, CD, 4),
+                Rec::Closed(0, CloseReason::EndOfCapture),
+            ]
+        );
+    }
+
+    #[test]
+    fn push_ack_past_unseen_bytes_declares_gap() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"ab");
+        let fa = h.send_at(S, C, "A", SISN + 1, CISN + 11, b"", false);
+        assert_eq!(h.out[1], Rec::Gap(0, CD, 2, 8, fa));
+        let f = h.c("A", CISN + 11, b"k");
+        assert_eq!(h.out[2], Rec::Data(0, CD, 10, b"k".to_vec(), f));
+    }
+
+    #[test]
+    fn push_truncated_segment_rest_becomes_gap() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        // 10 bytes on the wire, 4 captured.
+        let f1 = h.send_at(C, S, "A", CISN + 1, 0, b"abcd", true);
+        let f2 = h.c("A", CISN + 11, b"klm");
+        assert_eq!(
+            h.out,
+            vec![
+                Rec::Data(0, CD, 0, b"abcd".to_vec(), f1),
+                Rec::Gap(0, CD, 4, 6, f2),
+                Rec::Data(0, CD, 10, b"klm".to_vec(), f2),
+            ]
+        );
+    }
+
+    #[test]
+    fn push_midstream_higher_port_is_client() {
+        let mut h = Harness::new();
+        // The server speaks first in the capture.
+        let f = h.s("A", 777_777, b"xyz");
+        h.c("A", 123, b"q");
+        let m = h.meta(0);
+        assert!(!m.saw_open);
+        assert_eq!(m.client, SocketAddr::new(C.0, C.1));
+        assert_eq!(m.server, SocketAddr::new(S.0, S.1));
+        assert_eq!(h.out[0], Rec::Data(0, SC, 0, b"xyz".to_vec(), f));
+        assert_eq!(h.stream(0, CD), some(b"q"));
+        assert_eq!(h.r.stats().midstream, 1);
+        // Equal ports: the first sender is the client.
+        let mut h = Harness::new();
+        let a = (C.0, 8080);
+        let b = (S.0, 8080);
+        h.send_at(b, a, "A", 1, 0, b"x", false);
+        assert_eq!(h.meta(0).client, SocketAddr::new(b.0, b.1));
+    }
+
+    #[test]
+    fn push_synack_first_receiver_is_client() {
+        let mut h = Harness::new();
+        h.send_at(S, C, "SA", SISN, CISN + 1, b"", false);
+        let f = h.c("A", CISN + 1, b"hi");
+        let m = h.meta(0);
+        assert!(m.saw_open);
+        assert_eq!(m.client, SocketAddr::new(C.0, C.1));
+        assert_eq!(h.out[0], Rec::Data(0, CD, 0, b"hi".to_vec(), f));
+        // The SYN, retransmitted late, is a duplicate, not a new connection.
+        h.c("S", CISN, b"");
+        h.finish();
+        assert_eq!(h.closed(), vec![(0, CloseReason::EndOfCapture)]);
+        assert_eq!(h.r.stats().connections, 1);
+    }
+
+    #[test]
+    fn push_sequence_wraparound_offsets_continue() {
+        let mut h = Harness::new();
+        let isn = 0xffff_fff0u32;
+        h.c("S", isn, b"");
+        h.send_at(S, C, "SA", SISN, isn.wrapping_add(1), b"", false);
+        let data: Vec<u8> = (0..40).collect();
+        // Out of order across the wrap, then the start.
+        h.c("A", isn.wrapping_add(21), &data[20..]);
+        h.c("A", isn.wrapping_add(11), &data[10..20]);
+        h.c("A", isn.wrapping_add(1), &data[..10]);
+        assert_eq!(h.stream(0, CD), some(&data));
+    }
+
+    #[test]
+    fn push_syn_new_isn_reuses_port_with_new_id() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"one");
+        // Same SYN again: ignored.
+        h.c("S", CISN, b"");
+        h.c("S", 90_000, b"");
+        h.c("A", 90_001, b"two");
+        h.finish();
+        assert_eq!(
+            h.closed(),
+            vec![(0, CloseReason::PortReused), (1, CloseReason::EndOfCapture)]
+        );
+        assert_eq!(h.stream(1, CD), some(b"two"));
+        assert_eq!(h.r.stats().port_reuses, 1);
+        assert_eq!(h.r.stats().connections, 2);
+    }
+
+    #[test]
+    fn push_rst_flushes_resets_and_closes_once() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"hello");
+        h.c("A", CISN + 8, b"xy");
+        h.send_at(S, C, "RA", SISN + 1, CISN + 6, b"", false);
+        assert_eq!(
+            &h.out[1..],
+            &[
+                Rec::Gap(0, CD, 5, 2, 5),
+                Rec::Data(0, CD, 7, b"xy".to_vec(), 5),
+                Rec::Reset(0, SC),
+                Rec::Closed(0, CloseReason::Closed),
+            ]
+        );
+        // Trailing packets are absorbed by the closed entry.
+        h.c("A", CISN + 10, b"late");
+        h.send_at(S, C, "R", SISN + 1, 0, b"", false);
+        h.finish();
+        assert_eq!(h.closed(), vec![(0, CloseReason::Closed)]);
+        assert_eq!(h.r.stats().connections, 1);
+    }
+
+    #[test]
+    fn push_both_fins_close_exactly_once() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.send_at(C, S, "AF", CISN + 1, SISN + 1, b"bye", false);
+        h.send_at(S, C, "AF", SISN + 1, CISN + 5, b"ok", false);
+        h.send_at(C, S, "A", CISN + 5, SISN + 4, b"", false);
+        // A retransmitted FIN after the close.
+        h.send_at(S, C, "AF", SISN + 1, CISN + 5, b"ok", false);
+        h.finish();
+        assert_eq!(
+            h.out,
+            vec![
+                Rec::Data(0, CD, 0, b"bye".to_vec(), 4),
+                Rec::Fin(0, CD, 3),
+                Rec::Data(0, SC, 0, b"ok".to_vec(), 5),
+                Rec::Fin(0, SC, 2),
+                Rec::Closed(0, CloseReason::Closed),
+            ]
+        );
+    }
+
+    #[test]
+    fn push_control_only_stops_data_keeps_fin() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.answer = Interest::ControlOnly;
+        h.c("A", CISN + 1, b"first");
+        h.answer = Interest::All; // cannot widen again
+        h.c("A", CISN + 9, b"ooo");
+        h.c("A", CISN + 6, b"abc");
+        h.c("AF", CISN + 12, b"");
+        h.finish();
+        assert_eq!(
+            h.out,
+            vec![
+                Rec::Data(0, CD, 0, b"first".to_vec(), 4),
+                Rec::Fin(0, CD, 11),
+                Rec::Closed(0, CloseReason::EndOfCapture),
+            ]
+        );
+        assert_eq!(h.r.shared.ooo_total, 0);
+    }
+
+    #[test]
+    fn push_in_order_only_does_not_buffer() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.answer = Interest::InOrderOnly;
+        h.c("A", CISN + 1, b"ab");
+        let f = h.c("A", CISN + 5, b"ef");
+        assert_eq!(h.r.shared.ooo_total, 0);
+        let fa = h.send_at(S, C, "A", SISN + 1, CISN + 7, b"", false);
+        h.c("A", CISN + 7, b"g");
+        assert_eq!(
+            &h.out[1..],
+            &[
+                Rec::Gap(0, CD, 2, 4, fa),
+                Rec::Data(0, CD, 6, b"g".to_vec(), f + 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn push_ooo_cap_drops_excess_then_gap() {
+        let cfg = Config {
+            max_ooo_per_dir: assembler::CHUNK_OVERHEAD + 4,
+            ..Config::default()
+        };
+        let mut h = Harness::with(cfg);
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"a");
+        // 6 bytes out of order, 4 fit: 2 dropped.
+        let f = h.c("A", CISN + 3, b"cdefgh");
+        assert_eq!(h.r.stats().ooo_dropped_bytes, 2);
+        // Next out-of-order segment: cap hit, the hole gives way.
+        let f2 = h.c("A", CISN + 20, b"tu");
+        assert_eq!(
+            &h.out[1..],
+            &[
+                Rec::Gap(0, CD, 1, 1, f),
+                Rec::Data(0, CD, 2, b"cdef".to_vec(), f),
+            ]
+        );
+        h.finish();
+        assert_eq!(
+            &h.out[3..],
+            &[
+                Rec::Gap(0, CD, 6, 13, f2),
+                Rec::Data(0, CD, 19, b"tu".to_vec(), f2),
+                Rec::Closed(0, CloseReason::EndOfCapture),
+            ]
+        );
+        assert_eq!(h.r.shared.ooo_total, 0);
+    }
+
+    #[test]
+    fn push_far_ahead_segment_ignored_no_allocation() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"a");
+        h.c("A", CISN.wrapping_add(1 << 31), b"zz");
+        assert_eq!(h.r.shared.ooo_total, 0);
+        h.c("A", CISN + 200_000, b"zz");
+        assert_eq!(h.r.shared.ooo_total, 2 + assembler::CHUNK_OVERHEAD);
+    }
+
+    #[test]
+    fn push_keepalive_not_data_nor_retransmission() {
+        let mut h = Harness::new();
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"abc");
+        h.c("A", CISN + 3, b"\0");
+        h.c("A", CISN + 3, b"");
+        assert_eq!(h.out.len(), 1);
+        assert_eq!(h.r.stats().retransmitted_segments, 0);
+    }
+
+    #[test]
+    fn push_syn_data_starts_at_offset_zero() {
+        let mut h = Harness::new();
+        let f = h.c("S", CISN, b"tfo");
+        h.c("A", CISN + 4, b"!");
+        assert_eq!(h.out[0], Rec::Data(0, CD, 0, b"tfo".to_vec(), f));
+        assert_eq!(h.stream(0, CD), some(b"tfo!"));
+    }
+
+    #[test]
+    fn push_max_conns_evicts_least_recent() {
+        let cfg = Config {
+            max_conns: 2,
+            ..Config::default()
+        };
+        let mut h = Harness::with(cfg);
+        let p = |port| (C.0, port);
+        h.send_at(p(40_001), S, "S", 10, 0, b"", false);
+        h.send_at(p(40_002), S, "S", 20, 0, b"", false);
+        h.send_at(p(40_001), S, "A", 11, 0, b"x", false);
+        h.send_at(p(40_001), S, "A", 13, 0, b"z", false);
+        h.send_at(p(40_003), S, "S", 30, 0, b"", false);
+        h.send_at(p(40_004), S, "S", 40, 0, b"", false);
+        assert_eq!(
+            h.closed(),
+            vec![(1, CloseReason::Evicted), (0, CloseReason::Evicted)]
+        );
+        // Connection 0 was flushed: its hole became a gap.
+        assert_eq!(h.stream(0, CD), vec![Some(b'x'), None, Some(b'z')]);
+        assert_eq!(h.r.stats().evicted, 2);
+    }
+
+    #[test]
+    fn push_idle_timeout_closes_and_new_packets_start_fresh() {
+        let cfg = Config {
+            idle_timeout_ns: 10 * SEC,
+            ..Config::default()
+        };
+        let mut h = Harness::with(cfg);
+        handshake(&mut h);
+        h.c("A", CISN + 1, b"a");
+        h.now += 5 * SEC;
+        h.s("A", SISN + 1, b"b");
+        // Timestamps going backwards do not expire anything.
+        h.now -= 100 * SEC;
+        h.s("A", SISN + 2, b"c");
+        h.now += 100 * SEC + 11 * SEC;
+        h.c("A", CISN + 2, b"d");
+        assert_eq!(h.closed(), vec![(0, CloseReason::IdleTimeout)]);
+        assert_eq!(h.r.stats().timed_out, 1);
+        assert!(!h.meta(1).saw_open);
+        assert_eq!(h.stream(1, CD), some(b"d"));
+    }
+
+    #[test]
+    fn finish_every_connection_closed_once_in_id_order() {
+        let mut h = Harness::new();
+        let p = |port| (C.0, port);
+        h.send_at(p(40_002), S, "A", 1, 0, b"x", false);
+        h.send_at(p(40_001), S, "A", 1, 0, b"x", false);
+        h.send_at(p(40_003), S, "A", 1, 0, b"x", false);
+        h.send_at(S, p(40_003), "R", 1, 0, b"", false);
+        h.send_at(p(40_002), S, "A", 2, 0, b"y", false);
+        h.finish();
+        h.finish();
+        assert_eq!(
+            h.closed(),
+            vec![
+                (2, CloseReason::Closed),
+                (0, CloseReason::EndOfCapture),
+                (1, CloseReason::EndOfCapture)
+            ]
+        );
+    }
+}
