@@ -1147,4 +1147,198 @@ mod tests {
             ]
         );
     }
+
+    mod model {
+        //! The reference model: a sender's byte stream cut into segments,
+        //! some lost, some duplicated or re-sent overlapping (same bytes), all
+        //! shuffled; both directions interleaved, sequence numbers near 2^32.
+
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// One packet of the model.
+        #[derive(Debug, Clone)]
+        struct Pkt {
+            dir: Direction,
+            start: usize,
+            end: usize,
+            fin: bool,
+        }
+
+        #[derive(Debug, Clone)]
+        struct Side {
+            data: Vec<u8>,
+            isn: u32,
+            fin: bool,
+            /// Segment lengths, cycled to cut the stream.
+            cuts: Vec<usize>,
+            /// Per segment: 0 = send once, 1 = lose (if lossy), 2 = duplicate.
+            fate: Vec<u8>,
+            /// Extra re-sends (start, len) of arbitrary ranges.
+            resends: Vec<(usize, usize)>,
+        }
+
+        fn side() -> impl Strategy<Value = Side> {
+            (
+                proptest::collection::vec(any::<u8>(), 0..2000),
+                prop_oneof![(u32::MAX - 3000)..=u32::MAX, any::<u32>()],
+                any::<bool>(),
+                proptest::collection::vec(1usize..300, 1..8),
+                proptest::collection::vec(0u8..3, 1..16),
+                proptest::collection::vec((0usize..2000, 1usize..200), 0..4),
+            )
+                .prop_map(|(data, isn, fin, cuts, fate, resends)| Side {
+                    data,
+                    isn,
+                    fin,
+                    cuts,
+                    fate,
+                    resends,
+                })
+        }
+
+        fn packets(s: &Side, dir: Direction, lossy: bool) -> (Vec<Pkt>, bool) {
+            let mut out = Vec::new();
+            let mut lost = false;
+            let (mut at, mut i) = (0, 0);
+            while at < s.data.len() {
+                let end = (at + s.cuts[i % s.cuts.len()]).min(s.data.len());
+                let fate = s.fate[i % s.fate.len()];
+                let p = Pkt {
+                    dir,
+                    start: at,
+                    end,
+                    fin: false,
+                };
+                match fate {
+                    1 if lossy => lost = true,
+                    2 => {
+                        out.push(p.clone());
+                        out.push(p);
+                    }
+                    _ => out.push(p),
+                }
+                at = end;
+                i += 1;
+            }
+            for &(a, n) in &s.resends {
+                if a < s.data.len() {
+                    let end = (a + n).min(s.data.len());
+                    out.push(Pkt {
+                        dir,
+                        start: a,
+                        end,
+                        fin: false,
+                    });
+                }
+            }
+            if s.fin {
+                let n = s.data.len();
+                let fin = Pkt {
+                    dir,
+                    start: n,
+                    end: n,
+                    fin: true,
+                };
+                out.push(fin.clone());
+                out.push(fin);
+            }
+            (out, lost)
+        }
+
+        fn run(c: &Side, s: &Side, lossy: bool, order: &[usize]) {
+            let (mut pkts, lost_c) = packets(c, CD, lossy);
+            let (ps, lost_s) = packets(s, SC, lossy);
+            pkts.extend(ps);
+            // A permutation of the packets, from the shuffled index list.
+            let mut idx: Vec<usize> = (0..pkts.len()).collect();
+            for (k, &o) in order.iter().enumerate() {
+                if idx.len() > 1 {
+                    let j = k % idx.len();
+                    let o = o % idx.len();
+                    idx.swap(j, o);
+                }
+            }
+            let mut h = Harness::new();
+            h.send_at(C, S, "S", c.isn, 0, b"", false);
+            h.send_at(S, C, "SA", s.isn, c.isn.wrapping_add(1), b"", false);
+            let mut frames: Vec<Option<Pkt>> = vec![None, None, None];
+            for &i in &idx {
+                let p = &pkts[i];
+                let (side, from, to) = match p.dir {
+                    Direction::ClientToServer => (c, C, S),
+                    Direction::ServerToClient => (s, S, C),
+                };
+                let seq = side.isn.wrapping_add(1).wrapping_add(p.start as u32);
+                let f = if p.fin { "F" } else { "" };
+                let fr = h.send_at(from, to, f, seq, 0, &side.data[p.start..p.end], false);
+                frames.push(Some(p.clone()));
+                assert_eq!(frames.len() as u64, fr + 1);
+            }
+            h.finish();
+
+            for (dir, side, lost) in [(CD, c, lost_c), (SC, s, lost_s)] {
+                // Tiling and content.
+                let mut at = 0u64;
+                let mut fin_at = None;
+                let mut gaps = 0;
+                for r in &h.out {
+                    match r {
+                        Rec::Data(0, d, off, b, fr) if *d == dir => {
+                            assert!(fin_at.is_none(), "data after Fin");
+                            assert_eq!(*off, at);
+                            let (o, e) = (*off as usize, *off as usize + b.len());
+                            assert_eq!(&b[..], &side.data[o..e]);
+                            let p = frames[*fr as usize].as_ref().expect("data frame");
+                            assert!(p.dir == dir && p.start <= o && e <= p.end);
+                            at += b.len() as u64;
+                        }
+                        Rec::Gap(0, d, off, len, _) if *d == dir => {
+                            assert!(fin_at.is_none(), "gap after Fin");
+                            assert_eq!(*off, at);
+                            assert!(*len > 0);
+                            at += len;
+                            gaps += 1;
+                        }
+                        Rec::Fin(0, d, off) if *d == dir => {
+                            assert!(fin_at.is_none(), "one Fin");
+                            assert_eq!(*off, at);
+                            fin_at = Some(*off);
+                        }
+                        _ => {}
+                    }
+                }
+                assert_eq!(fin_at.is_some(), side.fin);
+                if side.fin || !lost {
+                    assert_eq!(at, side.data.len() as u64);
+                } else {
+                    assert!(at <= side.data.len() as u64);
+                }
+                if !lost {
+                    assert_eq!(gaps, 0, "gap without loss");
+                }
+            }
+            let closed = h.closed();
+            assert_eq!(closed.len(), 1, "{closed:?}");
+            assert_eq!(closed[0].0, 0);
+            assert!(matches!(h.out.last(), Some(Rec::Closed(0, _))));
+            assert_eq!(h.r.stats().connections, 1);
+            assert_eq!(h.r.shared.ooo_total, 0);
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+            #[test]
+            fn reassembler_random_segmentation_tiles_stream(
+                c in side(),
+                s in side(),
+                lossy in any::<bool>(),
+                order in proptest::collection::vec(any::<usize>(), 0..64),
+            ) {
+                run(&c, &s, lossy, &order);
+            }
+        }
+    }
 }
