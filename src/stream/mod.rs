@@ -1153,6 +1153,8 @@ mod tests {
         //! some lost, some duplicated or re-sent overlapping (same bytes), all
         //! shuffled; both directions interleaved, sequence numbers near 2^32.
 
+        use std::collections::HashMap;
+
         use proptest::prelude::*;
 
         use super::*;
@@ -1327,6 +1329,95 @@ mod tests {
             assert_eq!(h.r.shared.ooo_total, 0);
         }
 
+        /// Arbitrary packets on a few port pairs with tight bounds: no panic,
+        /// per connection and direction Data/Gap tile from 0, nothing after
+        /// Fin (but Reset), exactly one Closed, nothing after it.
+        fn chaos(pkts: &[(u8, u8, u32, u8, Vec<u8>, bool, i8)], answers: &[u8]) {
+            let cfg = Config {
+                max_conns: 3,
+                max_ooo_per_dir: 2 * assembler::CHUNK_OVERHEAD + 40,
+                max_ooo_total: 5 * assembler::CHUNK_OVERHEAD + 100,
+                idle_timeout_ns: 3 * SEC,
+            };
+            let mut h = Harness::with(cfg);
+            for (k, (pair, fl, seq, dt, payload, trunc, step)) in pkts.iter().enumerate() {
+                let port = 40_000 + u16::from(pair % 4);
+                let (from, to) = if pair & 4 == 0 {
+                    ((C.0, port), S)
+                } else {
+                    (S, (C.0, port))
+                };
+                // Sequence numbers cluster near a per-direction origin so that
+                // overlaps and wraparound are frequent.
+                let origin: u32 = if pair & 4 == 0 { u32::MAX - 100 } else { 7 };
+                let seq = if dt & 1 == 0 {
+                    origin.wrapping_add(seq % 300)
+                } else {
+                    *seq
+                };
+                h.answer = match answers.get(k).copied().unwrap_or(0) % 8 {
+                    0 => Interest::InOrderOnly,
+                    1 => Interest::ControlOnly,
+                    _ => Interest::All,
+                };
+                h.now += i64::from(*step) * SEC / 8;
+                let f = TcpFlags(fl & 0x17);
+                h.frame += 1;
+                let seg = Segment {
+                    src: from.0,
+                    dst: to.0,
+                    sport: from.1,
+                    dport: to.1,
+                    seq,
+                    ack: origin.wrapping_add(u32::from(*dt)),
+                    flags: f,
+                    window: 0,
+                    payload,
+                    truncated: *trunc,
+                };
+                let mut sink = Harness::sink(&mut h.out, &mut h.metas, h.answer);
+                h.r.push(&seg, h.frame, Timestamp(h.now), &mut sink);
+            }
+            h.finish();
+            let mut at: HashMap<(u64, usize), u64> = HashMap::new();
+            let mut fin: HashMap<(u64, usize), bool> = HashMap::new();
+            let mut closed: HashMap<u64, usize> = HashMap::new();
+            for r in &h.out {
+                let id = match r {
+                    Rec::Data(i, ..) | Rec::Gap(i, ..) | Rec::Fin(i, ..) | Rec::Reset(i, _) => *i,
+                    Rec::Closed(i, _) => *i,
+                };
+                assert!(!closed.contains_key(&id), "output after Closed: {r:?}");
+                match r {
+                    Rec::Data(i, d, off, b, _) => {
+                        assert!(!fin.contains_key(&(*i, d.index())));
+                        let e = at.entry((*i, d.index())).or_default();
+                        assert_eq!(*off, *e);
+                        assert!(!b.is_empty());
+                        *e += b.len() as u64;
+                    }
+                    Rec::Gap(i, d, off, len, _) => {
+                        assert!(!fin.contains_key(&(*i, d.index())));
+                        let e = at.entry((*i, d.index())).or_default();
+                        assert_eq!(*off, *e);
+                        assert!(*len > 0);
+                        *e += len;
+                    }
+                    Rec::Fin(i, d, _) => {
+                        assert!(fin.insert((*i, d.index()), true).is_none(), "two Fins");
+                    }
+                    Rec::Reset(..) => {}
+                    Rec::Closed(i, _) => {
+                        closed.insert(*i, 1);
+                    }
+                }
+            }
+            let st = h.r.stats();
+            assert_eq!(closed.len() as u64, st.connections);
+            assert!(closed.keys().all(|&i| i < st.connections));
+            assert_eq!(h.r.shared.ooo_total, 0);
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -1338,6 +1429,17 @@ mod tests {
                 order in proptest::collection::vec(any::<usize>(), 0..64),
             ) {
                 run(&c, &s, lossy, &order);
+            }
+
+            #[test]
+            fn reassembler_arbitrary_packets_keep_invariants(
+                pkts in proptest::collection::vec(
+                    (any::<u8>(), any::<u8>(), any::<u32>(), any::<u8>(),
+                     proptest::collection::vec(any::<u8>(), 0..60), any::<bool>(), -8i8..40),
+                    0..60),
+                answers in proptest::collection::vec(any::<u8>(), 0..60),
+            ) {
+                chaos(&pkts, &answers);
             }
         }
     }
