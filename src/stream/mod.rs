@@ -611,6 +611,7 @@ mod tests {
             }
         }
         /// Sends a segment from `from` to the other endpoint; returns its frame.
+        #[allow(clippy::too_many_arguments)] // reason: mirrors the segment's fields, reads best flat in tests
         fn send_at(
             &mut self,
             from: (IpAddr, u16),
@@ -1329,10 +1330,14 @@ mod tests {
             assert_eq!(h.r.shared.ooo_total, 0);
         }
 
+        /// Port pair selector and direction, flags, seq, seq mode and ack,
+        /// payload, truncated, clock step (1/8 s).
+        type ChaosPkt = (u8, u8, u32, u8, Vec<u8>, bool, i8);
+
         /// Arbitrary packets on a few port pairs with tight bounds: no panic,
         /// per connection and direction Data/Gap tile from 0, nothing after
         /// Fin (but Reset), exactly one Closed, nothing after it.
-        fn chaos(pkts: &[(u8, u8, u32, u8, Vec<u8>, bool, i8)], answers: &[u8]) {
+        fn chaos(pkts: &[ChaosPkt], answers: &[u8]) {
             let cfg = Config {
                 max_conns: 3,
                 max_ooo_per_dir: 2 * assembler::CHUNK_OVERHEAD + 40,
