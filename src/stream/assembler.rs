@@ -218,7 +218,7 @@ impl Half {
         }
         // Keep-alive: zero or one garbage byte at SND.NXT - 1 (RFC 9293
         // §3.8.4). Not data, not a retransmission.
-        if !fin && payload.len() <= 1 && self.next > 0 && off == self.next as i64 - 1 {
+        if !fin && payload.len() <= 1 && off == self.next as i64 - 1 {
             return;
         }
         if fin {

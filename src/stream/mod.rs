@@ -11,6 +11,30 @@
 //! direction out-of-order cap, connection cap, idle timeouts) and every drop or
 //! eviction is counted in [`Stats`].
 //! Not done here: anything about TLS (this module never names `tls`).
+//!
+//! How it decides:
+//! - Connections are keyed by the unordered address/port pair; a SYN with a
+//!   new ISN starts a new generation (new id). Offsets are u64 from ISN + 1,
+//!   computed with modulo-2^32 distances (RFC 9293 §3.4); segments more than
+//!   1 GiB from the delivery point are ignored as garbage.
+//! - Overlaps: the first bytes seen win. Differing bytes are counted when the
+//!   earlier copy is still buffered (delivered bytes are not kept).
+//! - A hole is declared a `Gap` only once it can no longer be filled: when the
+//!   peer acknowledges past it (the receiver got bytes the capture missed), on
+//!   RST, when the out-of-order cap is hit, right after a snaplen-truncated
+//!   segment, and at idle timeout, eviction, port reuse or end of capture. A
+//!   FIN alone does not give up on a hole (the tail before it is often
+//!   retransmitted after it); `Fin` follows once the stream reaches it.
+//! - [`Interest`] only narrows: `All` → `InOrderOnly` → `ControlOnly`.
+//! - A closed connection lingers (ignoring stragglers) for one MSL or the idle
+//!   timeout, whichever is shorter; when the table is full, lingering entries
+//!   go before open ones are evicted.
+//! - Each buffered segment is charged its length plus a fixed bookkeeping
+//!   overhead (64 bytes) against the out-of-order caps.
+//!
+//! Layout: `assembler.rs` holds one direction (offsets, out-of-order buffer,
+//! holes); `conn.rs` the connection table with its activity lists; this file
+//! the per-packet decisions (roles, SYN/RST/FIN, timeouts, eviction).
 
 use std::net::SocketAddr;
 
@@ -167,7 +191,8 @@ pub enum Interest {
 pub struct Config {
     /// Maximum connections tracked at once; the least recently active is evicted.
     pub max_conns: usize,
-    /// Maximum out-of-order bytes buffered per direction.
+    /// Maximum out-of-order bytes buffered per direction (each buffered
+    /// segment also costs 64 bytes of bookkeeping).
     pub max_ooo_per_dir: usize,
     /// Maximum out-of-order bytes buffered over all connections.
     pub max_ooo_total: usize,
