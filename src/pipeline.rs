@@ -80,7 +80,7 @@ impl State<'_> {
                 st.tls.feed(dir, &event, &mut self.tls_events);
                 st.session.on_tls(&self.tls_events);
                 st.session.on_stream(dir, &event);
-                let settled = st.session.settled();
+                let settled = st.session.settled() || st.tls.finished();
                 let past = st.tls.past_handshake();
                 let events = std::mem::take(&mut self.tls_events);
                 for ev in &events {
@@ -137,7 +137,7 @@ fn anomaly_kind(msg: &str) -> String {
     if k.is_empty() {
         "tls-anomaly".to_string()
     } else {
-        format!("tls-{}", k.trim_start_matches("tls-"))
+        format!("tls-{}", k.trim_start_matches("tls-").to_ascii_lowercase())
     }
 }
 

@@ -96,13 +96,25 @@ fn edge_reordered_and_duplicated_segments_same_verdict() {
         segs.len() >= 3,
         "split fixture has ≥3 ClientHello segments: {segs:?}"
     );
-    // Reverse the ClientHello's segments and send the middle one twice.
+    // Reverse the first run of back-to-back ClientHello segments (no server
+    // packet between them, so no ACK acknowledges bytes not yet seen — an ACK
+    // past a hole rightly declares the hole lost) and send one twice.
+    let run: Vec<usize> = segs
+        .iter()
+        .copied()
+        .enumerate()
+        .take_while(|&(k, i)| i == segs[0] + k)
+        .map(|(_, i)| i)
+        .collect();
+    assert!(
+        run.len() >= 3,
+        "a run of ≥3 back-to-back segments: {segs:?}"
+    );
     let mut mutated = fr.clone();
-    let rev: Vec<(i64, Vec<u8>)> = segs.iter().rev().map(|&i| fr[i].clone()).collect();
-    for (k, &i) in segs.iter().enumerate() {
-        mutated[i].1 = rev[k].1.clone();
+    for (k, &i) in run.iter().enumerate() {
+        mutated[i].1 = fr[run[run.len() - 1 - k]].1.clone();
     }
-    let mid = segs[segs.len() / 2];
+    let mid = run[run.len() / 2];
     mutated.insert(mid + 1, fr[mid].clone());
     assert_eq!(verdicts(&write(1, &mutated)), original);
 }
@@ -136,7 +148,7 @@ fn edge_sequence_wraparound_same_verdict() {
 fn edge_lost_client_hello_segment_is_reported_as_gap() {
     let fr = ethernet_frames("client-hello-split");
     let segs = client_hello_segments(&fr);
-    let mut lossy = fr.clone();
+    let mut lossy = fr;
     lossy.remove(segs[1]);
     let lines = support::analyze_bytes(&write(1, &lossy), "edge").unwrap();
     let s = support::summary(&lines);
@@ -160,7 +172,8 @@ fn edge_other_link_layers_same_verdict() {
         support::handshakes(lines).into_iter().cloned().collect()
     };
     let ip = |f: &Vec<u8>| f[14..].to_vec();
-    let wraps: Vec<(&str, u32, Box<dyn Fn(&Vec<u8>) -> Vec<u8>>)> = vec![
+    type Wrap = Box<dyn Fn(&Vec<u8>) -> Vec<u8>>;
+    let wraps: Vec<(&str, u32, Wrap)> = vec![
         ("raw", 101, Box::new(move |f| ip(f))),
         (
             "null-le",

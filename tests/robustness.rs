@@ -67,7 +67,11 @@ fn robustness_bit_flipped_fixtures_never_panic() {
             let mut m = bytes.clone();
             let i = (rng.next() % m.len() as u64) as usize;
             let end = (i + 4).min(m.len());
-            let v = if rng.next() % 2 == 0 { 0xff } else { 0 };
+            let v = if rng.next().is_multiple_of(2) {
+                0xff
+            } else {
+                0
+            };
             m[i..end].iter_mut().for_each(|b| *b = v);
             run(&m);
         }

@@ -432,6 +432,37 @@ mod tests {
     }
 
     #[test]
+    fn diagnose_starttls_preamble_is_not_a_non_tls_response() {
+        let nt = |b: &[u8]| EventKind::NotTls {
+            preview: b.to_vec(),
+        };
+        let mut s = Script::new();
+        s.tls(S2C, 3, nt(b"220 mail.example.test ESMTP\r\n"))
+            .tls(C2S, 4, nt(b"EHLO client\r\n"))
+            .tls(C2S, 8, ch(&[], 0x0303))
+            .tls(S2C, 9, sh(0x0303, None, false))
+            .tls(C2S, 11, EventKind::ChangeCipherSpec)
+            .tls(S2C, 12, EventKind::ChangeCipherSpec);
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+        assert!(h.non_tls.is_none());
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn diagnose_server_hello_without_client_hello_is_mid_stream() {
+        let mut s = Script::new();
+        s.tls(S2C, 2, sh(0x0303, None, false))
+            .tls(S2C, 2, EventKind::ServerHelloDone);
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Incomplete);
+        assert!(h.server_hello.is_some());
+        assert_eq!(h.client, meta().client);
+        assert_eq!(codes(&f), ["mid-stream"]);
+        assert_eq!(f[0].frames, [2]);
+    }
+
+    #[test]
     fn diagnose_hrr_then_tls13_finished_is_established() {
         let mut s = Script::new();
         s.tls(C2S, 4, ch(&[0x0304, 0x0303], 0x0303))

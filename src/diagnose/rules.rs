@@ -151,6 +151,18 @@ pub fn identify_service(b: &[u8]) -> &'static str {
     }
 }
 
+/// "0.4 ms", "12 ms", "2.9 s".
+fn duration(ns: i64) -> String {
+    let ms = ns as f64 / 1e6;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -341,6 +353,10 @@ fn client_alert(h: &Handshake) -> Option<Finding> {
         return None;
     }
     let a = first_alert_from(h, Side::Client)?;
+    if server_closed_first(h, a.frame) {
+        // The client only complained about the server's close.
+        return None;
+    }
     let mut frames = ch_frames(h);
     if let Some(sh) = &h.server_hello {
         frames.push(sh.frame);
@@ -396,11 +412,16 @@ fn tls13_certificate_rejected(h: &Handshake) -> Option<Finding> {
 }
 
 fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding> {
-    if !failed(h) || h.server_hello.is_some() || h.decisive_alert().is_some() {
+    if !failed(h) || h.server_hello.is_some() || first_alert_from(h, Side::Server).is_some() {
         return None;
     }
     let t = h.termination?;
     if t.from != Side::Server || t.kind != kind {
+        return None;
+    }
+    if let Some(a) = first_alert_from(h, Side::Client)
+        && !server_closed_first(h, a.frame)
+    {
         return None;
     }
     let ch = h.client_hello.as_ref()?;
@@ -416,9 +437,9 @@ fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding>
             code,
             Severity::Error,
             format!(
-                "The server {verb}, frame {}) {:.3} s after the ClientHello (frame {}){} without sending any TLS message: on IIS this is the signature of a broken HTTP.sys certificate binding or a certificate whose private key is missing or unreadable.",
+                "The server {verb}, frame {}) {} after the ClientHello (frame {}){} without sending any TLS message: on IIS this is the signature of a broken HTTP.sys certificate binding or a certificate whose private key is missing or unreadable.",
                 t.frame,
-                t.after_ns as f64 / 1e9,
+                duration(t.after_ns),
                 ch.frame,
                 sni_text(h),
             ),
@@ -427,6 +448,13 @@ fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding>
         .remedies(remedies::server_dropped_hello(h.server, ch.sni.as_deref()))
         .confidence(Confidence::Medium),
     )
+}
+
+/// The server closed or reset before anything it sent and before `frame`.
+fn server_closed_first(h: &Handshake, frame: u64) -> bool {
+    h.server_hello.is_none()
+        && h.termination
+            .is_some_and(|t| t.from == Side::Server && t.frame < frame)
 }
 
 fn reset_after_client_hello(h: &Handshake) -> Option<Finding> {
@@ -445,7 +473,7 @@ fn no_server_response(h: &Handshake) -> Option<Finding> {
     if !h.gaps.is_empty() {
         return None;
     }
-    let waited = (h.last_ts.0.saturating_sub(h.client_hello_ts.0)) as f64 / 1e9;
+    let waited = h.last_ts.0.saturating_sub(h.client_hello_ts.0);
     let mut frames = ch_frames(h);
     let (sev, end) = match h.termination {
         Some(t) if t.from == Side::Client => {
@@ -453,8 +481,8 @@ fn no_server_response(h: &Handshake) -> Option<Finding> {
             (
                 Severity::Error,
                 format!(
-                    "the client gave up after {:.1} s ({} in frame {})",
-                    t.after_ns as f64 / 1e9,
+                    "the client gave up after {} ({} in frame {})",
+                    duration(t.after_ns),
                     t.kind.to_uppercase(),
                     t.frame
                 ),
@@ -462,7 +490,7 @@ fn no_server_response(h: &Handshake) -> Option<Finding> {
         }
         _ => (
             Severity::Warning,
-            format!("the capture ends {waited:.1} s later"),
+            format!("the capture ends {} later", duration(waited)),
         ),
     };
     Some(
@@ -535,17 +563,25 @@ fn mid_stream(h: &Handshake) -> Option<Finding> {
     if h.client_hello.is_some() {
         return None;
     }
-    Some(
-        Finding::new(
-            Code::MidStream,
-            Severity::Info,
+    let (msg, frames) = match &h.server_hello {
+        Some(sh) => (
+            format!(
+                "The capture began after the ClientHello: the server's {} ServerHello ({}) is visible in frame {} but not what the client offered, so the handshake cannot be judged.",
+                sh.version, sh.cipher_suite, sh.frame
+            ),
+            vec![sh.frame],
+        ),
+        None => (
             format!(
                 "TLS records between {} and {} from frame {} on, but the capture began after the handshake: nothing to judge.",
                 h.client, h.server, h.first_frame
             ),
             vec![h.first_frame],
-        )
-        .remedies(remedies::capture_whole_connection()),
+        ),
+    };
+    Some(
+        Finding::new(Code::MidStream, Severity::Info, msg, frames)
+            .remedies(remedies::capture_whole_connection()),
     )
 }
 

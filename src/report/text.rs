@@ -135,8 +135,10 @@ fn render_handshake(r: &Record<'_>) -> String {
         h.first_frame,
         super::rfc3339(h.start)
     );
-    let row = |s: &mut String, what: &str, frame: String, text: String| {
-        let _ = writeln!(s, "    {:<13} {:<11} {text}", what.cyan(), frame);
+    // Rows in frame order, whatever their kind.
+    let mut rows: Vec<(u64, String)> = Vec::new();
+    let mut row = |key: u64, what: &str, frame: String, text: String| {
+        rows.push((key, format!("    {:<13} {:<11} {text}", what.cyan(), frame)));
     };
     if let Some(ch) = &h.client_hello {
         let mut t = format!(
@@ -156,18 +158,18 @@ fn render_handshake(r: &Record<'_>) -> String {
             t.push_str(", SSLv2 format");
         }
         row(
-            &mut s,
+            ch.frame,
             "ClientHello",
             format!("frame {}", frames_text(&ch.frames)),
             t,
         );
         if ch.cipher_suites.len() <= 12 {
-            row(&mut s, "", String::new(), list(&ch.cipher_suites, 12));
+            row(ch.frame, "", String::new(), list(&ch.cipher_suites, 12));
         }
     }
     if let Some(hrr) = &h.hello_retry_request {
         row(
-            &mut s,
+            hrr.frame,
             "HelloRetry",
             format!("frame {}", frames_text(&hrr.frames)),
             format!(
@@ -182,7 +184,7 @@ fn render_handshake(r: &Record<'_>) -> String {
             let _ = write!(t, ", ALPN {a}");
         }
         row(
-            &mut s,
+            sh.frame,
             "ServerHello",
             format!("frame {}", frames_text(&sh.frames)),
             t,
@@ -190,7 +192,7 @@ fn render_handshake(r: &Record<'_>) -> String {
     }
     if let (Some(leaf), Some(f)) = (h.certificates.first(), h.certificate_frame) {
         row(
-            &mut s,
+            f,
             "Certificate",
             format!("frame {f}"),
             format!(
@@ -201,7 +203,7 @@ fn render_handshake(r: &Record<'_>) -> String {
     }
     if let Some(nt) = &h.non_tls {
         row(
-            &mut s,
+            nt.frame,
             "Not TLS",
             format!("frame {}", nt.frame),
             format!("{}: \"{}\"", nt.from.as_str(), nt.preview),
@@ -218,15 +220,19 @@ fn render_handshake(r: &Record<'_>) -> String {
                 a.description.as_deref().unwrap_or("?")
             )
         };
-        row(&mut s, "Alert", format!("frame {}", a.frame), t);
+        row(a.frame, "Alert", format!("frame {}", a.frame), t);
     }
     if let Some(t) = &h.termination {
         row(
-            &mut s,
+            t.frame,
             if t.kind == "rst" { "Reset" } else { "Close" },
             format!("frame {}", t.frame),
             format!("{} sends {}", t.from.as_str(), t.kind.to_uppercase()),
         );
+    }
+    rows.sort_by_key(|r| r.0);
+    for (_, line) in rows {
+        let _ = writeln!(s, "{line}");
     }
     for f in r.findings {
         let sev = match f.severity {

@@ -379,27 +379,43 @@ impl Handshake {
         self.version().is_some_and(|v| v.0 == 0x0304)
     }
 
-    /// The client's first encrypted record after the ServerHello (TLS 1.3).
-    pub fn first_client_encrypted(&self) -> Option<&EncryptedRecord> {
-        let sh = self.server_hello.as_ref()?.frame;
+    /// The client's encrypted records after the ServerHello (TLS 1.3).
+    fn client_encrypted_after_hello(&self) -> impl Iterator<Item = &EncryptedRecord> {
+        let sh = self
+            .server_hello
+            .as_ref()
+            .map(|s| s.frame)
+            .unwrap_or(u64::MAX);
         self.encrypted
             .iter()
-            .find(|r| r.from == Side::Client && r.frame >= sh && r.content_type != 20)
+            .filter(move |r| r.from == Side::Client && r.frame >= sh && r.content_type != 20)
     }
 
-    /// TLS 1.3 records carry the Finished in at least 4+32+1+16 = 53 bytes
-    /// (RFC 8446 §4.4.4, SHA-256, AEAD tag 16); an encrypted alert is
-    /// 2+1+16 = 19 bytes (RFC 8446 §5.2). Anything below 32 is an alert.
-    const TLS13_ALERT_MAX: usize = 31;
+    /// An encrypted TLS 1.3 alert is 2 bytes + content type + a 16-byte AEAD
+    /// tag = 19 bytes (RFC 8446 §5.2; 11 with CCM_8). The smallest client
+    /// flight is larger: an empty Certificate is 25, a Finished at least 53
+    /// (RFC 8446 §4.4.4). Up to 24 leaves room for a little record padding.
+    const TLS13_ALERT_MAX: usize = 24;
 
-    /// The client answered a TLS 1.3 server flight with an alert-sized
-    /// encrypted record instead of its Finished.
+    /// The client answered a TLS 1.3 server flight only with alert-sized
+    /// encrypted records: it never sent its Finished. The first such record.
     pub fn tls13_client_alert(&self) -> Option<&EncryptedRecord> {
         if !self.is_tls13() {
             return None;
         }
-        self.first_client_encrypted()
-            .filter(|r| r.len <= Self::TLS13_ALERT_MAX)
+        let mut first = None;
+        for r in self.client_encrypted_after_hello() {
+            if r.len > Self::TLS13_ALERT_MAX {
+                return None;
+            }
+            first.get_or_insert(r);
+        }
+        first
+    }
+
+    fn tls13_client_finished(&self) -> bool {
+        self.client_encrypted_after_hello()
+            .any(|r| r.len > Self::TLS13_ALERT_MAX)
     }
 
     fn established(&self) -> bool {
@@ -415,9 +431,7 @@ impl Handshake {
             return false;
         }
         if self.is_tls13() {
-            return self
-                .first_client_encrypted()
-                .is_some_and(|r| r.len > Self::TLS13_ALERT_MAX);
+            return self.tls13_client_finished();
         }
         // TLS ≤ 1.2: both sides switched to encryption (RFC 5246 §7.1) and the
         // peer did not follow with a plaintext fatal alert; application data
@@ -496,28 +510,34 @@ impl Tracker {
         }
     }
 
-    fn start_attempt(&mut self, dir: Direction, ev: &tls::Event, ch: &tls::ClientHello) {
-        if let Some(prev) = self.current.take() {
-            self.done.push(prev);
-        }
-        self.client_dir = Some(dir);
-        let (client, server) = if dir == Direction::ClientToServer {
+    /// A new attempt whose client sent in stream direction `client_dir`.
+    fn attempt(
+        &self,
+        client_dir: Direction,
+        ev: &tls::Event,
+        ch: Option<ClientHelloFacts>,
+    ) -> Handshake {
+        let (client, server) = if client_dir == Direction::ClientToServer {
             (self.meta.client, self.meta.server)
         } else {
             (self.meta.server, self.meta.client)
         };
         let first = self.done.is_empty();
-        let facts = ClientHelloFacts::new(ch, ev);
-        let mut h = Handshake {
+        let frame = ev.frames.first().copied().unwrap_or(0);
+        Handshake {
             client,
             server,
-            first_frame: if first {
+            first_frame: if first && ch.is_some() {
                 self.meta.first_frame
             } else {
-                facts.frame
+                frame
             },
-            start: if first { self.meta.start } else { ev.ts },
-            client_hello: Some(facts),
+            start: if first && ch.is_some() {
+                self.meta.start
+            } else {
+                ev.ts
+            },
+            client_hello: ch,
             retried_client_hello: None,
             server_hello: None,
             hello_retry_request: None,
@@ -538,10 +558,23 @@ impl Tracker {
             outcome: Outcome::Incomplete,
             client_hello_ts: ev.ts,
             last_ts: ev.ts,
-        };
-        // A server that spoke first with something that is not TLS (an SSH or
-        // SMTP banner) answered before the ClientHello.
-        if let Some(mut nt) = self.early_non_tls[dir.reverse().index()].take() {
+        }
+    }
+
+    fn start_attempt(&mut self, dir: Direction, ev: &tls::Event, ch: &tls::ClientHello) {
+        if let Some(prev) = self.current.take() {
+            self.done.push(prev);
+        }
+        self.client_dir = Some(dir);
+        let mut h = self.attempt(dir, ev, Some(ClientHelloFacts::new(ch, ev)));
+        let server_early = self.early_non_tls[dir.reverse().index()].take();
+        // The client itself spoke plaintext first: TLS starts after a
+        // preamble (STARTTLS, HTTP CONNECT, SOCKS), so the server's plaintext
+        // was part of that protocol, not an answer to the ClientHello.
+        let upgrade = self.early_non_tls[dir.index()].take().is_some();
+        // Otherwise a server that spoke first with something that is not TLS
+        // (an SSH or SMTP banner) answered before the ClientHello.
+        if let (Some(mut nt), false) = (server_early, upgrade) {
             nt.from = Side::Server;
             h.server_sent_anything = true;
             h.non_tls = Some(nt);
@@ -575,6 +608,14 @@ impl Tracker {
                 self.start_attempt(ev.dir, ev, ch);
             }
             return;
+        }
+        if self.current.is_none()
+            && let tls::EventKind::ServerHello(_) = &ev.kind
+        {
+            // The capture began after the ClientHello: keep the server's
+            // answer (version, suite, certificate) without an offer.
+            self.client_dir = Some(ev.dir.reverse());
+            self.current = Some(self.attempt(ev.dir.reverse(), ev, None));
         }
         let side = self.side_of(ev.dir);
         let Some(h) = self.current.as_mut() else {
@@ -745,37 +786,20 @@ impl Tracker {
         if let Some(h) = self.current.take() {
             self.done.push(h);
         }
-        if self.done.is_empty() {
-            if let Some((frame, ts)) = self.orphan_tls {
-                // TLS records but no ClientHello: the capture began after it.
-                self.done.push(Handshake {
-                    client: self.meta.client,
-                    server: self.meta.server,
-                    first_frame: frame.min(self.meta.first_frame.max(1)),
-                    start: ts,
-                    client_hello: None,
-                    retried_client_hello: None,
-                    server_hello: None,
-                    hello_retry_request: None,
-                    certificates: Vec::new(),
-                    certificate_frame: None,
-                    certificate_request_frame: None,
-                    alerts: Vec::new(),
-                    ccs: [None, None],
-                    termination: None,
-                    non_tls: None,
-                    gaps: Vec::new(),
-                    encrypted: Vec::new(),
-                    encrypted_counts: [0, 0],
-                    server_sent_anything: true,
-                    last_frame: frame,
-                    midstream: !self.meta.saw_open,
-                    tcp_close: reason,
-                    outcome: Outcome::Incomplete,
-                    client_hello_ts: ts,
-                    last_ts,
-                });
-            }
+        if self.done.is_empty()
+            && let Some((frame, ts)) = self.orphan_tls
+        {
+            // TLS records but no hello: the capture began after them.
+            let ev = tls::Event {
+                dir: Direction::ClientToServer,
+                frames: vec![frame],
+                ts,
+                record_version: Version(0),
+                kind: tls::EventKind::Anomaly(String::new()),
+            };
+            let mut h = self.attempt(Direction::ClientToServer, &ev, None);
+            h.server_sent_anything = true;
+            self.done.push(h);
         }
         for h in &mut self.done {
             h.tcp_close = reason;

@@ -48,6 +48,11 @@ fn is_tls13(v: Version) -> bool {
     v.0 == 0x0304 || v.0 >> 8 == 0x7f
 }
 
+/// Plaintext searched for a TLS upgrade before a direction is given up as
+/// not TLS. Protocol preambles (an SMTP EHLO exchange, a CONNECT request)
+/// are far shorter.
+const UPGRADE_SCAN_LIMIT: u64 = 64 * 1024;
+
 /// What this direction's bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -57,6 +62,10 @@ pub(crate) enum Mode {
     Tls,
     /// After a gap or a bad header: looking for a record boundary.
     Resync,
+    /// Not TLS so far: searching the plaintext for a TLS handshake that
+    /// starts after a preamble (STARTTLS, HTTP CONNECT, SOCKS), for at most
+    /// [`UPGRADE_SCAN_LIMIT`] bytes.
+    Upgrade,
     /// Not TLS; ignored from now on.
     NotTls,
     /// An SSL 2.0 handshake (SERVER-HELLO seen); not followed further.
@@ -146,6 +155,8 @@ pub(crate) struct Half {
     scan_start: u64,
     /// Bytes dropped while resynchronising.
     skipped: u64,
+    /// Stream offset where the direction was found not to start with TLS.
+    upgrade_from: u64,
     frames: FrameMap,
     /// Stream offset of the next expected byte.
     next: u64,
@@ -172,6 +183,7 @@ impl Half {
             scan: Vec::new(),
             scan_start: 0,
             skipped: 0,
+            upgrade_from: 0,
             frames: FrameMap::default(),
             next: 0,
             last_frame: 0,
@@ -183,6 +195,11 @@ impl Half {
     /// Nothing more will be decoded in this direction.
     pub(crate) fn done(&self) -> bool {
         matches!(self.mode, Mode::NotTls | Mode::Sslv2 | Mode::GaveUp)
+    }
+
+    /// Not TLS so far, searching for a TLS upgrade in plaintext.
+    pub(crate) fn upgrading(&self) -> bool {
+        self.mode == Mode::Upgrade
     }
 
     /// This direction's records are opaque.
@@ -249,7 +266,7 @@ impl Half {
     fn low_water(&self) -> u64 {
         let mut w = self.next;
         match self.mode {
-            Mode::Sniff | Mode::Resync => w = w.min(self.scan_start),
+            Mode::Sniff | Mode::Resync | Mode::Upgrade => w = w.min(self.scan_start),
             Mode::Tls => match self.rec {
                 Rec::Header if !self.hdr.is_empty() => w = w.min(self.hdr_start),
                 Rec::Body { start, .. } | Rec::Skip { start, .. } => w = w.min(start),
@@ -315,6 +332,7 @@ fn run(me: &mut Half, peer: &mut Half, off: u64, bytes: &[u8], out: &mut Vec<Eve
             Mode::Sniff => sniff(me, peer, at, rest, out),
             Mode::Tls => tls(me, peer, at, rest, out),
             Mode::Resync => resync(me, at, rest, false, out),
+            Mode::Upgrade => upgrade(me, at, rest),
             Mode::NotTls | Mode::Sslv2 | Mode::GaveUp => return,
         };
         match step {
@@ -375,7 +393,8 @@ fn sniff(me: &mut Half, peer: &mut Half, at: u64, rest: &[u8], out: &mut Vec<Eve
         }
         First::NotTls => {
             not_tls(me, out);
-            Step::Consumed(rest.len())
+            // Search what was sniffed for a TLS start too.
+            Step::Refeed(me.scan_start, std::mem::take(&mut me.scan))
         }
         First::Sslv2(n) => {
             let start = me.scan_start;
@@ -423,8 +442,44 @@ fn not_tls(me: &mut Half, out: &mut Vec<Event>) {
     let start = me.scan_start;
     let end = start + preview.len() as u64;
     me.emit(start, end, Version(0), EventKind::NotTls { preview }, out);
-    me.mode = Mode::NotTls;
-    me.scan = Vec::new();
+    // Keep looking: TLS may start after a plaintext preamble. The sniffed
+    // bytes are searched too (a CONNECT request and the ClientHello can
+    // share a segment).
+    me.mode = Mode::Upgrade;
+    me.upgrade_from = me.scan_start;
+}
+
+/// Searches plaintext for the start of a ClientHello or ServerHello record:
+/// type 22, version 3.0–3.4, a plausible length, handshake type 1 or 2
+/// (RFC 8446 §5.1, §4). Found: the direction becomes TLS from there.
+fn upgrade(me: &mut Half, at: u64, rest: &[u8]) -> Step {
+    if me.scan.is_empty() {
+        me.scan_start = at;
+    }
+    me.scan.extend_from_slice(rest);
+    let found = me.scan.windows(6).position(|w| {
+        w[0] == CT_HANDSHAKE
+            && w[1] == 3
+            && w[2] <= 4
+            && (w[5] == 1 || w[5] == 2)
+            && Header::read(w).is_some_and(|h| h.plausible() && h.len >= 4)
+    });
+    if let Some(i) = found {
+        let start = me.scan_start + i as u64;
+        let buf = me.scan.split_off(i);
+        me.scan = Vec::new();
+        me.mode = Mode::Tls;
+        return Step::Refeed(start, buf);
+    }
+    // Keep the last 5 bytes: a header may straddle two segments.
+    let drop = me.scan.len().saturating_sub(HEADER_LEN);
+    me.scan.drain(..drop);
+    me.scan_start += drop as u64;
+    if me.scan_start.saturating_sub(me.upgrade_from) > UPGRADE_SCAN_LIMIT {
+        me.mode = Mode::NotTls;
+        me.scan = Vec::new();
+    }
+    Step::Consumed(rest.len())
 }
 
 fn resync(me: &mut Half, at: u64, rest: &[u8], at_end: bool, out: &mut Vec<Event>) -> Step {
@@ -964,6 +1019,13 @@ pub(crate) fn gap(me: &mut Half, off: u64, len: u64, frame: u64, out: &mut Vec<E
             if lost_hs {
                 text.push_str("; partial handshake message dropped");
             }
+        }
+        Mode::Upgrade => {
+            // Plaintext with a hole: keep searching after it, silently.
+            me.scan.clear();
+            me.scan_start = after;
+            me.next = me.next.max(after);
+            return;
         }
         Mode::NotTls | Mode::Sslv2 | Mode::GaveUp => {}
     }

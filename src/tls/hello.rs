@@ -302,12 +302,20 @@ pub(crate) fn parse_server_hello(
     let mut r = Rd::new(body);
     let version = r.u16().ok_or("ServerHello: truncated version")?;
     let random = r.take(32).ok_or("ServerHello: truncated random")?;
-    let sid = r.vec8().ok_or("ServerHello: truncated session_id")?;
-    if sid.len() > 32 {
-        p.push(format!("session_id of {} bytes", sid.len()));
+    // TLS 1.3 drafts before 22 (and their 0x0304 form) put the real version
+    // here and dropped session_id and compression_method; draft 22 brought
+    // them back for middlebox compatibility (draft-ietf-tls-tls13-22 §4.1.3).
+    let draft_layout = version == 0x0304 || (version >> 8 == 0x7f && (version & 0xff) < 22);
+    if !draft_layout {
+        let sid = r.vec8().ok_or("ServerHello: truncated session_id")?;
+        if sid.len() > 32 {
+            p.push(format!("session_id of {} bytes", sid.len()));
+        }
     }
     let suite = r.u16().ok_or("ServerHello: truncated cipher_suite")?;
-    r.u8().ok_or("ServerHello: truncated compression_method")?;
+    if !draft_layout {
+        r.u8().ok_or("ServerHello: truncated compression_method")?;
+    }
     let is_hrr = random == HRR_RANDOM;
     let downgrade_sentinel = match random.get(24..) {
         Some([a, b, c, d, e, f, g, last]) if [*a, *b, *c, *d, *e, *f, *g] == DOWNGRADE_PREFIX => {

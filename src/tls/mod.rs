@@ -229,7 +229,14 @@ impl Conn {
     /// the stream need not buffer out-of-order data any more.
     pub fn past_handshake(&self) -> bool {
         let [a, b] = &self.halves;
-        a.done() || b.done() || (a.encrypted() && b.encrypted())
+        a.done() || b.done() || a.upgrading() || b.upgrading() || (a.encrypted() && b.encrypted())
+    }
+
+    /// True when neither direction will be decoded any more (not TLS, SSL 2.0,
+    /// or no record boundary found): the connection's data is of no use.
+    pub fn finished(&self) -> bool {
+        let [a, b] = &self.halves;
+        a.done() && b.done()
     }
 }
 

@@ -891,3 +891,51 @@ fn conn_tls13_draft_server_hello_switches_without_ccs() {
     );
     assert!(h.conn.past_handshake());
 }
+
+#[test]
+fn conn_starttls_preamble_then_client_hello_upgrades() {
+    let mut h = Harness::new();
+    h.data(S2C, b"220 mail.example.test ESMTP ready\r\n", 1);
+    h.data(C2S, b"EHLO client\r\n", 2);
+    h.data(S2C, b"250-mail.example.test\r\n250 STARTTLS\r\n", 3);
+    h.data(C2S, b"STARTTLS\r\n", 4);
+    h.data(S2C, b"220 2.0.0 Ready to start TLS\r\n", 5);
+    h.data(C2S, &rec(22, 0x0301, &tls13_client_hello()), 6);
+    let kinds = h.kinds();
+    assert!(matches!(kinds[0], EventKind::NotTls { .. }), "{kinds:?}");
+    assert!(matches!(kinds[1], EventKind::NotTls { .. }), "{kinds:?}");
+    assert!(
+        matches!(kinds.last().unwrap(), EventKind::ClientHello(_)),
+        "{kinds:?}"
+    );
+    assert_eq!(h.out.last().unwrap().frames, vec![6]);
+}
+
+#[test]
+fn conn_connect_request_and_hello_in_one_segment_upgrades() {
+    let mut h = Harness::new();
+    let mut bytes = b"CONNECT example.test:443 HTTP/1.1\r\nHost: example.test\r\n\r\n".to_vec();
+    bytes.extend_from_slice(&rec(22, 0x0301, &tls13_client_hello()));
+    h.data(C2S, &bytes, 1);
+    let kinds = h.kinds();
+    assert!(matches!(kinds[0], EventKind::NotTls { .. }), "{kinds:?}");
+    assert!(matches!(kinds[1], EventKind::ClientHello(_)), "{kinds:?}");
+}
+
+#[test]
+fn conn_plaintext_beyond_upgrade_limit_is_given_up() {
+    let mut h = Harness::new();
+    h.data(C2S, b"GET / HTTP/1.1\r\n", 1);
+    let filler = vec![b'a'; 70 * 1024];
+    h.data(C2S, &filler, 2);
+    h.data(C2S, &rec(22, 0x0301, &tls13_client_hello()), 3);
+    h.data(S2C, b"HTTP/1.1 200 OK\r\n", 4);
+    h.data(S2C, &filler, 5);
+    assert!(
+        !h.kinds()
+            .iter()
+            .any(|k| matches!(k, EventKind::ClientHello(_))),
+        "no ClientHello after the scan limit"
+    );
+    assert!(h.conn.finished());
+}

@@ -32,6 +32,10 @@ const ETHERTYPE_VLAN: u16 = 0x8100;
 const ETHERTYPE_QINQ: u16 = 0x88a8;
 /// Pre-standard QinQ outer tag still emitted by some switches.
 const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
+/// EtherType of the Cisco MetaData header carrying a TrustSec security group
+/// tag: version (1), length (1), option type (2), SGT (2), then the inner
+/// EtherType (Wireshark's `cmd` dissector; no public spec).
+const ETHERTYPE_CISCO_METADATA: u16 = 0x8909;
 /// More stacked tags than any real network uses (QinQ is 2): a frame past this
 /// is treated as malformed instead of being walked further.
 pub(super) const MAX_VLAN_TAGS: usize = 8;
@@ -147,6 +151,15 @@ fn ethertype(mut kind: u16, mut rest: &[u8]) -> Stripped<'_> {
                 kind = u16::from_be_bytes([tag[2], tag[3]]);
                 rest = inner;
             }
+            ETHERTYPE_CISCO_METADATA => {
+                let Some((cmd, inner)) = rest.split_first_chunk::<8>() else {
+                    return Err(Error::Truncated {
+                        layer: "cisco-metadata",
+                    });
+                };
+                kind = u16::from_be_bytes([cmd[6], cmd[7]]);
+                rest = inner;
+            }
             // ARP, LLDP, … and 802.3 length frames: a length is at most
             // 1500, below every EtherType matched above.
             _ => return Ok(None),
@@ -191,6 +204,22 @@ mod tests {
         assert_eq!(
             strip(LinkType::ETHERNET, &[0u8; 13]),
             Err(Error::Truncated { layer: "ethernet" })
+        );
+    }
+
+    #[test]
+    fn cisco_metadata_sgt_header_is_skipped() {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x89, 0x09, 0x01, 0x01, 0x00, 0x01, 0x00, 0x02, 0x08, 0x00]);
+        f.extend_from_slice(&IP4);
+        let (net, rest) = strip_ok(LinkType::ETHERNET, &f);
+        assert_eq!(net, Network::Ipv4);
+        assert_eq!(rest, IP4);
+        assert_eq!(
+            strip(LinkType::ETHERNET, &f[..18]),
+            Err(Error::Truncated {
+                layer: "cisco-metadata"
+            })
         );
     }
 
