@@ -248,6 +248,11 @@ fn version_mismatch(h: &Handshake) -> Option<Finding> {
         };
         let lowest = match cmin {
             Some(v) => format!(" ({v})"),
+            // Without supported_versions the client does not say its lowest
+            // version; refusing the server's choice shows it is higher.
+            None if chosen.0 >= 0x0300 && chosen.0 < 0x0304 => {
+                format!(" (it refuses {chosen}, so it needs {} or later)", Version(chosen.0 + 1))
+            }
             None => String::new(),
         };
         let target = server_target(cmin, cmax);

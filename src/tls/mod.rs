@@ -240,10 +240,5 @@ impl Conn {
     }
 }
 
-/// Wall-clock helper so events can carry a time without `Default` surprises.
-pub fn no_time() -> Timestamp {
-    Timestamp(0)
-}
-
 #[cfg(test)]
 mod tests;
