@@ -171,3 +171,12 @@ fn golden_mid_stream_is_incomplete_mid_stream() {
         assert_eq!(h["findings"][0]["code"], "mid-stream");
     }
 }
+
+#[test]
+fn golden_handshake_failure_from_tls10_server_is_version_mismatch() {
+    let h = only_handshake("version-mismatch-handshake-failure");
+    assert_eq!(h["outcome"], "failed");
+    assert_eq!(h["alerts"][0]["record_version"], "TLS 1.0");
+    assert_eq!(cause(&h), "version-mismatch");
+    assert_eq!(h["findings"][0]["confidence"], "medium");
+}

@@ -329,6 +329,27 @@ mod tests {
     }
 
     #[test]
+    fn diagnose_handshake_failure_in_older_record_is_version_mismatch() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303));
+        s.t += 1;
+        let ev = Event {
+            dir: S2C,
+            frames: vec![6],
+            ts: Timestamp(s.t),
+            record_version: Version(0x0301),
+            kind: alert(2, 40),
+        };
+        s.tracker.on_tls(&[ev]);
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["version-mismatch"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+        assert!(f[0].message.contains("at most TLS 1.0"), "{}", f[0].message);
+        assert!(f[0].remedies[0].contains(r"TLS 1.2\Server"));
+    }
+
+    #[test]
     fn diagnose_server_handshake_failure_is_no_shared_cipher_medium() {
         let mut s = Script::new();
         s.tls(C2S, 4, ch(&[], 0x0303)).tls(S2C, 5, alert(2, 40));

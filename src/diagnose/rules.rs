@@ -211,7 +211,40 @@ fn version_mismatch(h: &Handshake) -> Option<Finding> {
             Finding::new(Code::VersionMismatch, Severity::Error, msg, frames).remedies(rem),
         );
     }
-    // Case 2: the server picked a version the client will not use, and the
+    // Case 2: a generic refusal (handshake_failure, insufficient_security)
+    // written in a record version below the client's highest offer. A server
+    // writes its alert in the highest version it speaks (OpenSSL, Schannel);
+    // one that could speak the client's version would have negotiated it, so
+    // the refusal comes from the version: no offered suite runs on the older
+    // protocol, or the client would not accept it.
+    if let Some(a) = first_alert_from(h, Side::Server)
+        && h.server_hello.is_none()
+        && matches!(
+            a.code,
+            Some(HANDSHAKE_FAILURE) | Some(INSUFFICIENT_SECURITY)
+        )
+        && a.record_version.0 >= 0x0300
+        && a.record_version < cmax.min(Version(0x0303))
+    {
+        let server_max = a.record_version;
+        let target = server_target(cmin, cmax);
+        let mut frames = ch_frames(h);
+        frames.push(a.frame);
+        let msg = format!(
+            "The client offered {offered} (frame {}); the server refused with a {} alert written as {server_max} (frame {}): the server speaks at most {server_max}, and none of the client's {} cipher suites runs on {server_max} (or the client refuses it) — enable {target} on the server.",
+            ch.frame,
+            a.description.as_deref().unwrap_or("handshake_failure"),
+            a.frame,
+            ch.cipher_suites.len(),
+        );
+        return Some(
+            Finding::new(Code::VersionMismatch, Severity::Error, msg, frames)
+                .remedies(remedies::enable_server_protocol(target))
+                // Inferred from the alert's record version, one clue.
+                .confidence(Confidence::Medium),
+        );
+    }
+    // Case 3: the server picked a version the client will not use, and the
     // client aborted (protocol_version alert, or any abort when the client's
     // supported_versions proves the choice was outside its offer).
     let sh = h.server_hello.as_ref()?;
@@ -251,7 +284,10 @@ fn version_mismatch(h: &Handshake) -> Option<Finding> {
             // Without supported_versions the client does not say its lowest
             // version; refusing the server's choice shows it is higher.
             None if chosen.0 >= 0x0300 && chosen.0 < 0x0304 => {
-                format!(" (it refuses {chosen}, so it needs {} or later)", Version(chosen.0 + 1))
+                format!(
+                    " (it refuses {chosen}, so it needs {} or later)",
+                    Version(chosen.0 + 1)
+                )
             }
             None => String::new(),
         };
