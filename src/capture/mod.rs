@@ -619,3 +619,29 @@ mod tests {
         eprintln!("frame counts agree on {agree} of {total}");
     }
 }
+
+/// What the format tests compare: a frame detached from the reader.
+#[cfg(test)]
+#[derive(Debug, PartialEq, Clone)]
+pub(crate) struct OwnedFrame {
+    pub(crate) number: u64,
+    pub(crate) ts: i64,
+    pub(crate) link: u16,
+    pub(crate) data: Vec<u8>,
+    pub(crate) orig_len: u32,
+    pub(crate) offset: u64,
+}
+
+#[cfg(test)]
+impl From<Frame<'_>> for OwnedFrame {
+    fn from(f: Frame<'_>) -> Self {
+        OwnedFrame {
+            number: f.number,
+            ts: f.ts.0,
+            link: f.link.0,
+            data: f.data.to_vec(),
+            orig_len: f.orig_len,
+            offset: f.offset,
+        }
+    }
+}

@@ -200,25 +200,10 @@ mod tests {
         b
     }
 
-    #[derive(Debug, PartialEq)]
-    struct Owned {
-        number: u64,
-        ts: i64,
-        link: u16,
-        data: Vec<u8>,
-        orig_len: u32,
-        offset: u64,
-    }
+    type Owned = crate::capture::OwnedFrame;
 
     fn own(f: Frame<'_>) -> Owned {
-        Owned {
-            number: f.number,
-            ts: f.ts.0,
-            link: f.link.0,
-            data: f.data.to_vec(),
-            orig_len: f.orig_len,
-            offset: f.offset,
-        }
+        Owned::from(f)
     }
 
     fn read_all(bytes: &[u8]) -> (Vec<Owned>, Option<Error>) {

@@ -491,25 +491,10 @@ mod tests {
         block(e, SPB, &body)
     }
 
-    #[derive(Debug, PartialEq, Clone)]
-    struct Owned {
-        number: u64,
-        ts: i64,
-        link: u16,
-        data: Vec<u8>,
-        orig_len: u32,
-        offset: u64,
-    }
+    type Owned = crate::capture::OwnedFrame;
 
     fn own(f: Frame<'_>) -> Owned {
-        Owned {
-            number: f.number,
-            ts: f.ts.0,
-            link: f.link.0,
-            data: f.data.to_vec(),
-            orig_len: f.orig_len,
-            offset: f.offset,
-        }
+        Owned::from(f)
     }
 
     fn read_from<R: Read>(src: R) -> Result<(Vec<Owned>, Option<Error>), Error> {

@@ -139,6 +139,14 @@ pub fn client_refused(alert: Option<u8>) -> Vec<String> {
     r
 }
 
+/// The server refused with an alert the capture cannot explain further.
+pub fn server_refused() -> Vec<String> {
+    vec![
+        "Windows/IIS: Schannel logs the alert it sent in the System event log (event 36888, with 36874 for a protocol mismatch and 36870 for a private-key problem) at the capture's time: `wevtutil qe System /q:\"*[System[Provider[@Name='Schannel']]]\" /c:20 /rd:true /f:text`.".to_string(),
+        "Linux: the server's error log (nginx error.log, Apache ssl_error_log, HAProxy log) names the reason for the alert at that time.".to_string(),
+    ]
+}
+
 /// The capture lost bytes.
 pub fn recapture() -> Vec<String> {
     vec![

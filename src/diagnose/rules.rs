@@ -370,22 +370,27 @@ fn server_alert(h: &Handshake) -> Option<Finding> {
         frames.push(sh.frame);
     }
     frames.push(a.frame);
-    let desc = a.description.clone().unwrap_or_default();
     Some(
         Finding::new(
             Code::ServerAlert,
             Severity::Error,
-            format!(
-                "The server ended the handshake with a {} {desc} alert (frame {}){}.",
-                a.level.unwrap_or("fatal"),
-                a.frame,
-                alert_meaning(a.code)
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
+            format!("The server ended the handshake with {}.", alert_text(a)),
             frames,
         )
-        .remedies(remedies::client_refused(None)),
+        .remedies(remedies::server_refused()),
+    )
+}
+
+/// "a fatal unknown_ca alert (frame 8): the certificate chain does not end at a trusted CA".
+fn alert_text(a: &crate::session::AlertFacts) -> String {
+    format!(
+        "a {} {} alert (frame {}){}",
+        a.level.unwrap_or("fatal"),
+        a.description.as_deref().unwrap_or(""),
+        a.frame,
+        alert_meaning(a.code)
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default()
     )
 }
 
@@ -406,19 +411,11 @@ fn client_alert(h: &Handshake) -> Option<Finding> {
         frames.push(c);
     }
     frames.push(a.frame);
-    let desc = a.description.clone().unwrap_or_default();
     Some(
         Finding::new(
             Code::ClientAlert,
             Severity::Error,
-            format!(
-                "The client aborted the handshake with a {} {desc} alert (frame {}){}.",
-                a.level.unwrap_or("fatal"),
-                a.frame,
-                alert_meaning(a.code)
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
+            format!("The client aborted the handshake with {}.", alert_text(a)),
             frames,
         )
         .remedies(remedies::client_refused(a.code)),
