@@ -77,3 +77,56 @@ fn robustness_bit_flipped_fixtures_never_panic() {
         }
     }
 }
+
+/// The long run: every capture of the shared corpus, truncated and
+/// bit-flipped. Ignored by default (minutes in a debug build); run with
+/// `cargo test --release --test main robustness_corpus -- --ignored`.
+#[test]
+#[ignore]
+fn robustness_corpus_mutations_never_panic() {
+    let corpus = support::root().join("../shared/corpus");
+    let mut files = Vec::new();
+    collect(&corpus, &mut files);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let mut rng = Rng(0xc0ffee);
+    let mut runs = 0u64;
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        if bytes.is_empty() || bytes.len() > 4 << 20 {
+            continue;
+        }
+        for _ in 0..rounds {
+            let mut m = bytes.clone();
+            for _ in 0..1 + rng.next() % 16 {
+                let i = (rng.next() % m.len() as u64) as usize;
+                m[i] ^= 1 << (rng.next() % 8);
+            }
+            let cut = (rng.next() % m.len() as u64) as usize;
+            let took = run(&m[..m.len().max(cut)]);
+            assert!(took < Duration::from_secs(20), "{f:?} took {took:?}");
+            run(&m[..cut]);
+            runs += 2;
+        }
+    }
+    eprintln!("robustness: {runs} mutated corpus runs, no panic");
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|e| e == "pcap" || e == "pcapng" || e == "cap")
+        {
+            out.push(p);
+        }
+    }
+}
