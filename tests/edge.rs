@@ -222,3 +222,24 @@ fn edge_other_link_layers_same_verdict() {
         assert_eq!(hs(&got), hs(&original), "link {name}");
     }
 }
+
+#[test]
+fn edge_client_only_capture_is_one_sided() {
+    let fr = ethernet_frames("tls12-success");
+    let client_ip = {
+        let f = &fr[0].1;
+        f[26..30].to_vec()
+    };
+    // Keep only what the client sent, as a mirror port copying one direction would.
+    let client_only: Vec<(i64, Vec<u8>)> = fr
+        .into_iter()
+        .filter(|(_, f)| f.len() > 30 && f[26..30] == client_ip[..])
+        .collect();
+    let lines = support::analyze_bytes(&write(1, &client_only), "edge").unwrap();
+    let hs = support::handshakes(&lines);
+    assert_eq!(hs.len(), 1);
+    assert_eq!(hs[0]["outcome"], "incomplete");
+    let codes = hs[0]["findings"].to_string();
+    assert!(codes.contains("one-sided-capture"), "{codes}");
+    assert!(!codes.contains("no-server-response"), "{codes}");
+}

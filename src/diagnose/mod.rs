@@ -59,6 +59,8 @@ pub enum Code {
     ServerAborted,
     /// Bytes are missing from the capture in the handshake.
     CaptureGap,
+    /// Only one direction of the connection is in the capture.
+    OneSidedCapture,
     /// The capture started after the handshake.
     MidStream,
     /// The capture ends before the handshake does.
@@ -87,6 +89,7 @@ impl Code {
             Code::ClientAborted => "client-aborted",
             Code::ServerAborted => "server-aborted",
             Code::CaptureGap => "capture-gap",
+            Code::OneSidedCapture => "one-sided-capture",
             Code::MidStream => "mid-stream",
             Code::CaptureEnded => "capture-ended",
         }
@@ -548,6 +551,27 @@ mod tests {
         assert_eq!(h.outcome, Outcome::Incomplete);
         assert_eq!(codes(&f), ["capture-gap"]);
         assert_eq!(f[0].frames, [7]);
+    }
+
+    #[test]
+    fn diagnose_client_only_capture_is_one_sided_not_silence() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(C2S, 7, EventKind::OtherHandshake(16))
+            .tls(C2S, 7, EventKind::ChangeCipherSpec)
+            .tls(C2S, 7, enc(40))
+            .stream(
+                C2S,
+                StreamEvent::Fin {
+                    offset: 900,
+                    frame: 12,
+                    ts: Timestamp(2_000_000_000),
+                },
+            );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Incomplete);
+        assert_eq!(codes(&f), ["one-sided-capture"]);
+        assert_eq!(f[0].frames, [4, 7]);
     }
 
     #[test]

@@ -63,6 +63,10 @@ pub const CAUSES: &[Rule] = &[
 /// Context rules; all that match apply.
 pub const CONTEXT: &[Rule] = &[
     Rule {
+        code: Code::OneSidedCapture,
+        check: one_sided_capture,
+    },
+    Rule {
         code: Code::CaptureGap,
         check: capture_gap,
     },
@@ -504,7 +508,7 @@ fn closed_after_client_hello(h: &Handshake) -> Option<Finding> {
 }
 
 fn no_server_response(h: &Handshake) -> Option<Finding> {
-    if h.outcome == Outcome::Established || h.server_sent_anything {
+    if h.outcome == Outcome::Established || h.server_sent_anything || h.one_sided() {
         return None;
     }
     let ch = h.client_hello.as_ref()?;
@@ -579,6 +583,10 @@ fn aborted_after_server_hello(h: &Handshake) -> Option<Finding> {
 
 fn capture_gap(h: &Handshake) -> Option<Finding> {
     let g = h.gaps.first()?;
+    if h.one_sided() && h.gaps.iter().all(|g| g.from == Side::Server) {
+        // The client's ACKs of unseen server bytes: one-sided-capture says it.
+        return None;
+    }
     let total: u64 = h.gaps.iter().map(|g| g.len).sum();
     let frames = h.gaps.iter().map(|g| g.frame).collect();
     Some(
@@ -594,6 +602,28 @@ fn capture_gap(h: &Handshake) -> Option<Finding> {
             frames,
         )
         .remedies(remedies::recapture()),
+    )
+}
+
+fn one_sided_capture(h: &Handshake) -> Option<Finding> {
+    if !h.one_sided() {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let went_on = h.client_continued?;
+    Some(
+        Finding::new(
+            Code::OneSidedCapture,
+            Severity::Warning,
+            format!(
+                "Only the client's side of this connection is in the capture: after its ClientHello (frame {}) the client went on with the handshake (frame {went_on}), so the server did answer, but none of its packets were captured (a capture filter, asymmetric routing, or a mirror port that copies one direction).",
+                ch.frame
+            ),
+            vec![ch.frame, went_on],
+        )
+        .remedies(vec![
+            "Capture both directions: on the server or the client itself, or on a mirror port that copies both rx and tx (`tcpdump -i <if> -s 0 -w out.pcap 'tcp port <port>'`, no `src`/`dst` filter).".to_string(),
+        ]),
     )
 }
 

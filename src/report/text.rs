@@ -77,6 +77,7 @@ pub fn cause_phrase(code: Option<Code>) -> &'static str {
         Some(Code::ClientAborted) => "client gives up after the ServerHello",
         Some(Code::ServerAborted) => "server gives up after its ServerHello",
         Some(Code::CaptureGap) => "packets missing from the capture",
+        Some(Code::OneSidedCapture) => "only the client's packets were captured",
         Some(Code::MidStream) => "capture started after the handshake",
         Some(Code::CaptureEnded) => "capture ends before the handshake does",
         None => "no cause identified",

@@ -329,6 +329,11 @@ pub struct Handshake {
     /// Bytes the server sent in this attempt (TLS or not).
     #[serde(skip)]
     pub server_sent_anything: bool,
+    /// First frame where the client went on with the handshake after its
+    /// hello (a later handshake message, ChangeCipherSpec or encrypted
+    /// record): proof that the server answered, seen or not.
+    #[serde(skip)]
+    pub client_continued: Option<u64>,
     /// Last frame of the server's data seen.
     #[serde(skip)]
     pub last_frame: u64,
@@ -418,6 +423,13 @@ impl Handshake {
             .any(|r| r.len > Self::TLS13_ALERT_MAX)
     }
 
+    /// Only the client's direction is in the capture: it went on with the
+    /// handshake, so the server answered, but none of the server's bytes
+    /// were captured.
+    pub fn one_sided(&self) -> bool {
+        !self.server_sent_anything && self.client_continued.is_some()
+    }
+
     fn established(&self) -> bool {
         let Some(sh) = &self.server_hello else {
             return false;
@@ -450,6 +462,9 @@ impl Handshake {
         }
         if self.decisive_alert().is_some() || self.non_tls.is_some() {
             return Outcome::Failed;
+        }
+        if self.one_sided() {
+            return Outcome::Incomplete;
         }
         if self.tls13_client_alert().is_some() {
             return Outcome::Failed;
@@ -552,6 +567,7 @@ impl Tracker {
             encrypted: Vec::new(),
             encrypted_counts: [0, 0],
             server_sent_anything: false,
+            client_continued: None,
             last_frame: ev.frames.last().copied().unwrap_or(0),
             midstream: !self.meta.saw_open,
             tcp_close: CloseReason::EndOfCapture,
@@ -638,11 +654,24 @@ impl Tracker {
             return;
         };
         h.last_ts = ev.ts;
-        if side == Side::Server {
+        // A gap is reported by the TLS layer as an anomaly of the direction
+        // whose bytes are missing: that side sent nothing we saw.
+        if side == Side::Server && !matches!(ev.kind, tls::EventKind::Anomaly(_)) {
             h.server_sent_anything = true;
             h.last_frame = frame;
         }
         let si = h.side(side);
+        if side == Side::Client
+            && !matches!(
+                ev.kind,
+                tls::EventKind::Alert { .. }
+                    | tls::EventKind::EncryptedAlert { .. }
+                    | tls::EventKind::Anomaly(_)
+                    | tls::EventKind::NotTls { .. }
+            )
+        {
+            h.client_continued.get_or_insert(frame);
+        }
         match &ev.kind {
             tls::EventKind::ClientHello(_) => {}
             tls::EventKind::ServerHello(sh) => {
