@@ -229,7 +229,11 @@ impl Conn {
     /// the stream need not buffer out-of-order data any more.
     pub fn past_handshake(&self) -> bool {
         let [a, b] = &self.halves;
-        a.done() || b.done() || a.upgrading() || b.upgrading() || (a.encrypted() && b.encrypted())
+        // A direction still searching plaintext for a TLS upgrade needs
+        // its out-of-order data like any handshake does.
+        (a.done() && !b.upgrading())
+            || (b.done() && !a.upgrading())
+            || (a.encrypted() && b.encrypted())
     }
 
     /// True when neither direction will be decoded any more (not TLS, SSL 2.0,
