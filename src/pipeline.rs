@@ -51,6 +51,8 @@ struct State<'s> {
     rollup: Rollup,
     sink: &'s mut dyn Sink,
     write_error: Option<std::io::Error>,
+    /// Time of the latest frame read.
+    now: Timestamp,
 }
 
 impl State<'_> {
@@ -103,7 +105,13 @@ impl State<'_> {
                     self.tls_events.clear();
                     st.tls.finish(&mut self.tls_events);
                     st.session.on_tls(&self.tls_events);
-                    for h in st.session.finish(reason, st.last_ts) {
+                    // At the end of the capture, silence lasted until its last frame.
+                    let end = if reason == stream::CloseReason::EndOfCapture {
+                        st.last_ts.max(self.now)
+                    } else {
+                        st.last_ts
+                    };
+                    for h in st.session.finish(reason, end) {
                         let findings = diagnose::diagnose(&h);
                         let rec = Record {
                             kind: "handshake",
@@ -190,6 +198,7 @@ pub fn analyze<R: Read>(
         rollup: Rollup::default(),
         sink,
         write_error: None,
+        now: Timestamp(i64::MIN),
     };
     let mut summary = Summary {
         kind: "summary",
@@ -229,6 +238,7 @@ pub fn analyze<R: Read>(
             links.push(frame.link);
         }
         first_ts.get_or_insert(frame.ts);
+        state.now = state.now.max(frame.ts);
         last_ts = Some(frame.ts);
         match wire::decode(frame.link, frame.data) {
             Ok(Some(seg)) => {

@@ -6,6 +6,7 @@
 
 use super::{Code, Confidence, Finding, Severity, remedies};
 use crate::session::{Handshake, Outcome, Side};
+use crate::stream::CloseReason;
 use crate::tls::{AlertDescription, Version};
 
 /// A named rule.
@@ -152,6 +153,16 @@ pub fn identify_service(b: &[u8]) -> &'static str {
         "plain text"
     } else {
         "binary non-TLS data"
+    }
+}
+
+fn close_reason_text(r: CloseReason) -> &'static str {
+    match r {
+        CloseReason::Closed => "closed",
+        CloseReason::IdleTimeout => "idle timeout",
+        CloseReason::Evicted => "evicted to stay under the connection cap",
+        CloseReason::PortReused => "its ports were reused by a new connection",
+        CloseReason::EndOfCapture => "end of capture",
     }
 }
 
@@ -532,7 +543,16 @@ fn no_server_response(h: &Handshake) -> Option<Finding> {
         }
         _ => (
             Severity::Warning,
-            format!("the capture ends {} later", duration(waited)),
+            match h.tcp_close {
+                CloseReason::EndOfCapture => {
+                    format!("the capture ends {} later", duration(waited))
+                }
+                _ => format!(
+                    "the connection was silent for {} until tlstriage stopped following it ({})",
+                    duration(waited),
+                    close_reason_text(h.tcp_close)
+                ),
+            },
         ),
     };
     Some(
