@@ -45,7 +45,8 @@ struct ConnState {
 
 struct State<'s> {
     name: &'s str,
-    conns: HashMap<u64, ConnState>,
+    /// Boxed: a `ConnState` is ~1.9 KB, and the table moves its values when it grows.
+    conns: HashMap<u64, Box<ConnState>>,
     tls_events: Vec<tls::Event>,
     anomalies: HashMap<String, (u64, u64)>,
     rollup: Rollup,
@@ -67,10 +68,12 @@ impl State<'_> {
     fn on_output(&mut self, out: Output<'_>) -> Interest {
         match out {
             Output::Event { conn, dir, event } => {
-                let st = self.conns.entry(conn.id).or_insert_with(|| ConnState {
-                    tls: tls::Conn::new(),
-                    session: Tracker::new(conn),
-                    last_ts: conn.start,
+                let st = self.conns.entry(conn.id).or_insert_with(|| {
+                    Box::new(ConnState {
+                        tls: tls::Conn::new(),
+                        session: Tracker::new(conn),
+                        last_ts: conn.start,
+                    })
                 });
                 match event {
                     stream::Event::Data { ts, .. }
