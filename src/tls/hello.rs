@@ -8,7 +8,15 @@
 //! with our own TLV loop so order, duplicates and GREASE survive, and one bad
 //! extension never hides the ones before it (tls-parser's list parser stops
 //! silently at the first odd one).
+//! The byte-level reads (integers, length-prefixed vectors) are nom 8
+//! parsers run through the small [`Rd`] cursor, which turns "too short"
+//! into `None` so each field can say what was cut.
 //! Not done here: record framing, reassembly, state (see `mod.rs`).
+
+use nom::Parser;
+use nom::bytes::complete::take;
+use nom::multi::length_data;
+use nom::number::complete::{be_u8, be_u16, be_u24};
 
 use super::enums::{CipherSuite, ExtensionType, NamedGroup, SignatureScheme, Version};
 use super::{CertificateDer, ClientHello, ServerHello};
@@ -48,43 +56,33 @@ impl<'a> Rd<'a> {
     pub(crate) fn len(&self) -> usize {
         self.b.len()
     }
+    /// Runs one nom parser on the rest; on success the cursor moves past what
+    /// it consumed, on failure (too short) it stays and gives `None`.
+    fn run<O>(&mut self, mut p: impl Parser<&'a [u8], Output = O, Error = ()>) -> Option<O> {
+        let (rest, out) = p.parse(self.b).ok()?;
+        self.b = rest;
+        Some(out)
+    }
     pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.b.len() {
-            return None;
-        }
-        let (h, t) = self.b.split_at(n);
-        self.b = t;
-        Some(h)
+        self.run(take(n))
     }
     pub(crate) fn u8(&mut self) -> Option<u8> {
-        self.take(1).and_then(|s| s.first().copied())
+        self.run(be_u8)
     }
     pub(crate) fn u16(&mut self) -> Option<u16> {
-        let s = self.take(2)?;
-        Some(u16::from_be_bytes([*s.first()?, *s.get(1)?]))
+        self.run(be_u16)
     }
-    pub(crate) fn u24(&mut self) -> Option<usize> {
-        let s = self.take(3)?;
-        Some(
-            (usize::from(*s.first()?) << 16)
-                | (usize::from(*s.get(1)?) << 8)
-                | usize::from(*s.get(2)?),
-        )
-    }
-    /// A vector with a u8 length prefix.
+    /// A vector with a u8 length prefix (RFC 8446 §3.4 `<0..2^8-1>`).
     pub(crate) fn vec8(&mut self) -> Option<&'a [u8]> {
-        let n = self.u8()?;
-        self.take(usize::from(n))
+        self.run(length_data(be_u8))
     }
     /// A vector with a u16 length prefix.
     pub(crate) fn vec16(&mut self) -> Option<&'a [u8]> {
-        let n = self.u16()?;
-        self.take(usize::from(n))
+        self.run(length_data(be_u16))
     }
     /// A vector with a u24 length prefix.
     pub(crate) fn vec24(&mut self) -> Option<&'a [u8]> {
-        let n = self.u24()?;
-        self.take(n)
+        self.run(length_data(be_u24))
     }
     pub(crate) fn rest(&mut self) -> &'a [u8] {
         std::mem::take(&mut self.b)

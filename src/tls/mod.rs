@@ -8,7 +8,10 @@
 //! is encrypted (after its CCS in TLS ≤ 1.2, after the ServerHello in TLS 1.3)
 //! only record headers are followed, record bodies are never buffered; buffers
 //! are capped ([`MAX_HANDSHAKE_BUFFER`]). A TLS client is whoever sends the
-//! ClientHello, whatever the port or the TCP roles.
+//! ClientHello, whatever the port or the TCP roles. A direction that does not
+//! start with TLS is reported once as [`EventKind::NotTls`] and then searched
+//! for a ClientHello/ServerHello record for 64 KiB, so TLS after a plaintext
+//! preamble (STARTTLS, HTTP CONNECT, SOCKS) is still found.
 //! Not done here: pairing hellos into attempts (`session`), judging (`diagnose`).
 
 mod codec;
