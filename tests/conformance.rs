@@ -30,22 +30,6 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
-fn captures(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            captures(&p, out);
-        } else if let Some(ext) = p.extension().and_then(|e| e.to_str())
-            && matches!(ext, "pcap" | "pcapng" | "cap")
-        {
-            out.push(p);
-        }
-    }
-}
-
 /// What one handshake record says, in the reference's terms.
 #[derive(Debug, Clone, Default)]
 struct Seen {
@@ -117,9 +101,7 @@ fn hex16(v: &serde_json::Value) -> Option<u16> {
 #[test]
 fn conformance_every_corpus_capture_opens_without_panic() {
     let Some(corpus) = corpus() else { return };
-    let mut files = Vec::new();
-    captures(&corpus, &mut files);
-    files.sort();
+    let files = crate::support::files_with_ext(&corpus, &["pcap", "pcapng", "cap"]);
     assert!(!files.is_empty());
     let (mut ok, mut refused) = (0, Vec::new());
     for f in &files {

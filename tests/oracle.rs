@@ -95,7 +95,7 @@ fn oracle_wire_decode_agrees_with_etherparse() {
         .map(|(_, p)| p)
         .collect();
     let corpus = support::root().join("../shared/corpus");
-    collect(&corpus, &mut files);
+    files.extend(support::files_with_ext(&corpus, &["pcap", "pcapng"]));
     let (mut total, mut bad) = (0, Vec::new());
     for f in &files {
         let (n, b) = check_file(f);
@@ -105,20 +105,6 @@ fn oracle_wire_decode_agrees_with_etherparse() {
     eprintln!("oracle: {total} TCP frames agree, {} differ", bad.len());
     assert!(total > 0);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
-}
-
-fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|e| e == "pcap" || e == "pcapng") {
-            out.push(p);
-        }
-    }
 }
 
 /// Packets per pcap-parser's streaming reader: (origlen, data) for legacy
@@ -171,7 +157,10 @@ fn oracle_capture_reader_agrees_with_pcap_parser() {
         .into_iter()
         .map(|(_, p)| p)
         .collect();
-    collect(&support::root().join("../shared/corpus"), &mut files);
+    files.extend(support::files_with_ext(
+        &support::root().join("../shared/corpus"),
+        &["pcap", "pcapng"],
+    ));
     let (mut compared, mut packets, mut bad) = (0, 0, Vec::new());
     for path in &files {
         let Some(theirs) = pcap_parser_packets(path) else {

@@ -85,8 +85,7 @@ fn robustness_bit_flipped_fixtures_never_panic() {
 #[ignore]
 fn robustness_corpus_mutations_never_panic() {
     let corpus = support::root().join("../shared/corpus");
-    let mut files = Vec::new();
-    collect(&corpus, &mut files);
+    let files = support::files_with_ext(&corpus, &["pcap", "pcapng", "cap"]);
     let rounds: usize = std::env::var("ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -112,21 +111,4 @@ fn robustness_corpus_mutations_never_panic() {
         }
     }
     eprintln!("robustness: {runs} mutated corpus runs, no panic");
-}
-
-fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "pcap" || e == "pcapng" || e == "cap")
-        {
-            out.push(p);
-        }
-    }
 }
