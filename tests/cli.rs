@@ -30,6 +30,10 @@ fn cli_success_capture_exits_zero() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("1 established, 0 failed"), "{text}");
     assert!(
+        text.contains("Established, by server:") && text.contains("TLS 1.2 TLS_ECDHE_RSA"),
+        "{text}"
+    );
+    assert!(
         !text.contains('\u{1b}'),
         "no color codes with --color never"
     );

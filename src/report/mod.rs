@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::capture::Timestamp;
 use crate::diagnose::{Code, Finding, Severity};
 use crate::session::{Handshake, Outcome};
+use crate::tls::{CipherSuite, Version};
 
 /// Servers tracked individually in the rollup; the rest are counted together.
 const MAX_SERVERS: usize = 10_000;
@@ -95,7 +96,23 @@ pub struct ServerRollup {
     pub incomplete: u64,
     /// Causes of failed and incomplete handshakes, largest first.
     pub causes: Vec<CauseCount>,
+    /// What the established handshakes negotiated, most common first.
+    pub negotiated: Vec<Negotiated>,
 }
+
+/// A version and cipher suite a server negotiated, with how often.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Negotiated {
+    /// Protocol version.
+    pub version: Version,
+    /// Cipher suite.
+    pub cipher_suite: CipherSuite,
+    /// Established handshakes that chose them.
+    pub count: u64,
+}
+
+/// Distinct (version, suite) pairs kept per server.
+const MAX_NEGOTIATED: usize = 8;
 
 /// Per-capture summary, the last JSON line.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -153,6 +170,7 @@ pub struct Rollup {
 struct ServerAcc {
     counts: [u64; 3],
     causes: HashMap<Code, (u64, String, u64)>,
+    negotiated: Vec<(Version, CipherSuite, u64)>,
 }
 
 fn outcome_index(o: Outcome) -> usize {
@@ -181,6 +199,16 @@ impl Rollup {
             None => &mut self.other,
         };
         acc.counts[i] += 1;
+        if h.outcome == Outcome::Established
+            && let Some(sh) = &h.server_hello
+        {
+            let key = (sh.version, sh.cipher_suite);
+            if let Some(n) = acc.negotiated.iter_mut().find(|n| (n.0, n.1) == key) {
+                n.2 += 1;
+            } else if acc.negotiated.len() < MAX_NEGOTIATED {
+                acc.negotiated.push((key.0, key.1, 1));
+            }
+        }
         if h.outcome != Outcome::Established {
             let f = r.cause().or_else(|| r.findings.first());
             if let Some(f) = f {
@@ -243,6 +271,21 @@ impl ServerAcc {
             })
             .collect();
         causes.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+        let mut negotiated: Vec<Negotiated> = self
+            .negotiated
+            .iter()
+            .map(|&(version, cipher_suite, count)| Negotiated {
+                version,
+                cipher_suite,
+                count,
+            })
+            .collect();
+        negotiated.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(b.version.cmp(&a.version))
+                .then(a.cipher_suite.cmp(&b.cipher_suite))
+        });
         ServerRollup {
             server,
             handshakes: self.counts.iter().sum(),
@@ -250,6 +293,7 @@ impl ServerAcc {
             failed: self.counts[1],
             incomplete: self.counts[2],
             causes,
+            negotiated,
         }
     }
 }

@@ -353,6 +353,30 @@ impl<W: Write> Sink for TextReport<W> {
                 .then(b.count.cmp(&a.count))
                 .then(a.first_frame.cmp(&b.first_frame))
         });
+        let ok: Vec<&super::ServerRollup> =
+            s.servers.iter().filter(|r| r.established > 0).collect();
+        if !ok.is_empty() {
+            let _ = writeln!(o, "\n{}", "Established, by server:".bold());
+            for r in ok.iter().take(20) {
+                let what: Vec<String> = r
+                    .negotiated
+                    .iter()
+                    .take(3)
+                    .map(|n| format!("{} {} ×{}", n.version, n.cipher_suite, n.count))
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "  {:<24} {:>6} of {:<6} {}",
+                    r.server.bold(),
+                    r.established,
+                    r.handshakes,
+                    what.join(", ")
+                );
+            }
+            if ok.len() > 20 {
+                let _ = writeln!(o, "  … and {} more servers", ok.len() - 20);
+            }
+        }
         for (outcome, title) in [
             (Outcome::Failed, "Failed, by server and cause:"),
             (Outcome::Incomplete, "Incomplete, by server and reason:"),
