@@ -61,7 +61,11 @@ impl Sink for Collect {
             client_hellos: chs,
             sni: h.client_hello.as_ref().and_then(|c| c.sni.clone()),
             version: h.server_hello.as_ref().map(|s| s.version.0),
-            cipher: h.server_hello.as_ref().map(|s| s.cipher_suite.0),
+            cipher: h
+                .server_hello
+                .as_ref()
+                .and_then(|s| s.cipher_suite)
+                .map(|c| c.0),
         });
         Ok(())
     }

@@ -575,6 +575,37 @@ mod tests {
     }
 
     #[test]
+    fn diagnose_sslv2_hello_then_data_both_ways_is_established() {
+        let mut s = Script::new();
+        let v2 = ClientHello {
+            sslv2_format: true,
+            version: Version(0x0002),
+            ..ClientHello::default()
+        };
+        s.tls(C2S, 4, EventKind::ClientHello(Box::new(v2)));
+        s.tls(
+            S2C,
+            6,
+            EventKind::ServerHello(Box::new(ServerHello {
+                version: Version(0x0002),
+                sslv2_format: true,
+                ..ServerHello::default()
+            })),
+        );
+        let data = |frame| StreamEvent::Data {
+            offset: 0,
+            bytes: b"x",
+            frame,
+            ts: Timestamp(2_000_000_000),
+        };
+        s.stream(C2S, data(8)).stream(S2C, data(9));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+        assert_eq!(h.server_hello.as_ref().unwrap().cipher_suite, None);
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
     fn diagnose_records_without_hello_are_mid_stream() {
         let mut s = Script::new();
         s.tls(C2S, 2, enc(100)).tls(S2C, 3, enc(200));

@@ -654,8 +654,8 @@ fn mid_stream(h: &Handshake) -> Option<Finding> {
     let (msg, frames) = match &h.server_hello {
         Some(sh) => (
             format!(
-                "The capture began after the ClientHello: the server's {} ServerHello ({}) is visible in frame {} but not what the client offered, so the handshake cannot be judged.",
-                sh.version, sh.cipher_suite, sh.frame
+                "The capture began after the ClientHello: the server's {} ServerHello is visible in frame {} but not what the client offered, so the handshake cannot be judged.",
+                sh.version, sh.frame
             ),
             vec![sh.frame],
         ),

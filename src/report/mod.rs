@@ -105,8 +105,8 @@ pub struct ServerRollup {
 pub struct Negotiated {
     /// Protocol version.
     pub version: Version,
-    /// Cipher suite.
-    pub cipher_suite: CipherSuite,
+    /// Cipher suite (null for SSL 2.0).
+    pub cipher_suite: Option<CipherSuite>,
     /// Established handshakes that chose them.
     pub count: u64,
 }
@@ -170,7 +170,7 @@ pub struct Rollup {
 struct ServerAcc {
     counts: [u64; 3],
     causes: HashMap<Code, (u64, String, u64)>,
-    negotiated: Vec<(Version, CipherSuite, u64)>,
+    negotiated: Vec<(Version, Option<CipherSuite>, u64)>,
 }
 
 fn outcome_index(o: Outcome) -> usize {

@@ -180,7 +180,10 @@ fn render_handshake(r: &Record<'_>) -> String {
         );
     }
     if let Some(sh) = &h.server_hello {
-        let mut t = format!("{}, {}", sh.version, sh.cipher_suite);
+        let mut t = match sh.cipher_suite {
+            Some(c) => format!("{}, {c}", sh.version),
+            None => sh.version.to_string(),
+        };
         if let Some(a) = &sh.alpn {
             let _ = write!(t, ", ALPN {a}");
         }
@@ -362,7 +365,10 @@ impl<W: Write> Sink for TextReport<W> {
                     .negotiated
                     .iter()
                     .take(3)
-                    .map(|n| format!("{} {} ×{}", n.version, n.cipher_suite, n.count))
+                    .map(|n| match n.cipher_suite {
+                        Some(c) => format!("{} {c} ×{}", n.version, n.count),
+                        None => format!("{} ×{}", n.version, n.count),
+                    })
                     .collect();
                 let _ = writeln!(
                     o,

@@ -163,8 +163,9 @@ pub struct ServerHelloFacts {
     pub record_version: Version,
     /// The negotiated version (supported_versions when present, else legacy).
     pub version: Version,
-    /// The chosen cipher suite.
-    pub cipher_suite: CipherSuite,
+    /// The chosen cipher suite; null for SSL 2.0, whose SERVER-HELLO lists
+    /// ciphers and leaves the choice to the client.
+    pub cipher_suite: Option<CipherSuite>,
     /// The chosen ALPN protocol.
     pub alpn: Option<String>,
     /// The key-share group (for an HRR: the group the server asks for).
@@ -183,7 +184,7 @@ impl ServerHelloFacts {
             frames: ev.frames.clone(),
             record_version: sh.record_version,
             version: sh.negotiated_version(),
-            cipher_suite: sh.cipher_suite,
+            cipher_suite: (!sh.sslv2_format).then_some(sh.cipher_suite),
             alpn: sh.alpn.clone(),
             group: sh.key_share_group,
             extensions: sh.extensions.clone(),
@@ -326,6 +327,10 @@ pub struct Handshake {
     /// Encrypted records after the handshake, per side (client, server).
     #[serde(skip)]
     pub encrypted_counts: [u64; 2],
+    /// Segments with data after the ServerHello, per side (client, server):
+    /// the only sign of progress in SSL 2.0, whose records are not decoded.
+    #[serde(skip)]
+    pub data_after_server_hello: [u64; 2],
     /// Bytes the server sent in this attempt (TLS or not).
     #[serde(skip)]
     pub server_sent_anything: bool,
@@ -435,9 +440,11 @@ impl Handshake {
             return false;
         };
         if sh.sslv2_format {
-            // SSL 2.0: the server's hello is the last plaintext message; the rest
-            // is encrypted and cannot be followed.
-            return self.encrypted_counts[0] > 0 && self.encrypted_counts[1] > 0;
+            // SSL 2.0: the server's hello is the last plaintext message; the
+            // client's CLIENT-MASTER-KEY and the server's encrypted
+            // SERVER-VERIFY follow (RFC 6101 App. E is silent; SSL 2.0 draft
+            // §2.6): data from both sides after it means the handshake went on.
+            return self.data_after_server_hello[0] > 0 && self.data_after_server_hello[1] > 0;
         }
         if self.decisive_alert().is_some() || self.non_tls.is_some() {
             return false;
@@ -566,6 +573,7 @@ impl Tracker {
             gaps: Vec::new(),
             encrypted: Vec::new(),
             encrypted_counts: [0, 0],
+            data_after_server_hello: [0, 0],
             server_sent_anything: false,
             client_continued: None,
             last_frame: ev.frames.last().copied().unwrap_or(0),
@@ -805,7 +813,13 @@ impl Tracker {
                     h.server_sent_anything = true;
                     h.last_frame = frame;
                 }
+                if h.server_hello.as_ref().is_some_and(|sh| frame > sh.frame) {
+                    h.data_after_server_hello[h.side(side)] += 1;
+                }
                 h.last_ts = ts;
+                if h.established() {
+                    self.settled = true;
+                }
             }
         }
     }

@@ -197,6 +197,11 @@ impl Half {
         matches!(self.mode, Mode::NotTls | Mode::Sslv2 | Mode::GaveUp)
     }
 
+    /// An SSL 2.0 handshake past its SERVER-HELLO (not decoded further).
+    pub(crate) fn sslv2(&self) -> bool {
+        self.mode == Mode::Sslv2
+    }
+
     /// Not TLS so far, searching for a TLS upgrade in plaintext.
     pub(crate) fn upgrading(&self) -> bool {
         self.mode == Mode::Upgrade

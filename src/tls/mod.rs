@@ -243,7 +243,9 @@ impl Conn {
     /// or no record boundary found): the connection's data is of no use.
     pub fn finished(&self) -> bool {
         let [a, b] = &self.halves;
-        a.done() && b.done()
+        // After an SSL 2.0 SERVER-HELLO the records are not decoded, but the
+        // session still needs to see whether both sides go on sending.
+        a.done() && b.done() && !(a.sslv2() || b.sslv2())
     }
 }
 
