@@ -353,6 +353,30 @@ mod tests {
     }
 
     #[test]
+    fn diagnose_sni_less_handshake_failure_is_low_confidence_cipher_or_sni() {
+        let mut s = Script::new();
+        let mut hello = ch(&[], 0x0303);
+        if let EventKind::ClientHello(c) = &mut hello {
+            c.sni = None;
+        }
+        s.tls(C2S, 4, hello);
+        s.t += 1;
+        let ev = Event {
+            dir: S2C,
+            frames: vec![6],
+            ts: Timestamp(s.t),
+            record_version: Version(0x0301),
+            kind: alert(2, 40),
+        };
+        s.tracker.on_tls(&[ev]);
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["no-shared-cipher"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Low));
+        assert!(f[0].message.contains("no SNI"), "{}", f[0].message);
+        assert!(f[0].remedies[0].contains("host name"));
+    }
+
+    #[test]
     fn diagnose_server_handshake_failure_is_no_shared_cipher_medium() {
         let mut s = Script::new();
         s.tls(C2S, 4, ch(&[], 0x0303)).tls(S2C, 5, alert(2, 40));
@@ -500,6 +524,20 @@ mod tests {
         assert_eq!(h.outcome, Outcome::Established);
         assert!(h.hello_retry_request.is_some());
         assert!(h.retried_client_hello.is_some());
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn diagnose_repeated_hello_before_any_answer_is_one_attempt() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304, 0x0303], 0x0303))
+            .tls(C2S, 5, ch(&[0x0304, 0x0303], 0x0303))
+            .tls(S2C, 7, sh(0x0303, Some(0x0304), false))
+            .tls(S2C, 7, enc(2000))
+            .tls(C2S, 9, enc(53));
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+        assert_eq!(h.retried_client_hello.as_ref().map(|c| c.frame), Some(5));
         assert!(f.is_empty(), "{f:#?}");
     }
 

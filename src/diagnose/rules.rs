@@ -232,8 +232,12 @@ fn version_mismatch(h: &Handshake) -> Option<Finding> {
     // one that could speak the client's version would have negotiated it, so
     // the refusal comes from the version: no offered suite runs on the older
     // protocol, or the client would not accept it.
+    // Without SNI another reading is as likely: servers that need the host
+    // name (SNI-only bindings, CDNs) refuse with the same alert, some echoing
+    // the ClientHello's TLS 1.0 record version. No version verdict then.
     if let Some(a) = first_alert_from(h, Side::Server)
         && h.server_hello.is_none()
+        && ch.sni.is_some()
         && matches!(
             a.code,
             Some(HANDSHAKE_FAILURE) | Some(INSUFFICIENT_SECURITY)
@@ -354,12 +358,29 @@ fn no_shared_cipher(h: &Handshake) -> Option<Finding> {
     };
     let mut frames = ch_frames(h);
     frames.push(a.frame);
+    // handshake_failure is the generic refusal: a missing key or an
+    // unsupported group produce it too; without SNI, so does a server that
+    // needs the host name.
+    let (confidence, sni_note, mut rem) = match &ch.sni {
+        Some(_) => (Confidence::Medium, String::new(), Vec::new()),
+        None => (
+            Confidence::Low,
+            " — or, since the ClientHello carries no SNI, the server needs the host name to pick a certificate (SNI-only bindings and CDNs refuse SNI-less hellos the same way)".to_string(),
+            vec![format!(
+                "Make the client send the host name (connect by name, not by IP), or give the server a default certificate for {}: on IIS a binding for 0.0.0.0:{} (`netsh http show sslcert ipport=0.0.0.0:{}`) besides the hostnameport ones.",
+                h.server,
+                h.server.port(),
+                h.server.port()
+            )],
+        ),
+    };
+    rem.extend(remedies::cipher_mismatch());
     Some(
         Finding::new(
             Code::NoSharedCipher,
             Severity::Error,
             format!(
-                "The server refused the ClientHello (frame {}) with a {} alert (frame {}) before choosing anything: none of the client's {n} cipher suites ({}{more}) is enabled on the server{}.",
+                "The server refused the ClientHello (frame {}) with a {} alert (frame {}) before choosing anything: none of the client's {n} cipher suites ({}{more}) is enabled on the server{}{sni_note}.",
                 ch.frame,
                 a.description.as_deref().unwrap_or("handshake_failure"),
                 a.frame,
@@ -368,10 +389,8 @@ fn no_shared_cipher(h: &Handshake) -> Option<Finding> {
             ),
             frames,
         )
-        .remedies(remedies::cipher_mismatch())
-        // handshake_failure is the generic refusal: a missing key or an
-        // unsupported group produce it too.
-        .confidence(Confidence::Medium),
+        .remedies(rem)
+        .confidence(confidence),
     )
 }
 

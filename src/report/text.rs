@@ -179,6 +179,19 @@ fn render_handshake(r: &Record<'_>) -> String {
             ),
         );
     }
+    if let Some(ch2) = &h.retried_client_hello {
+        row(
+            ch2.frame,
+            "ClientHello",
+            format!("frame {}", frames_text(&ch2.frames)),
+            format!(
+                "again: {}, {} cipher suites, key share {}",
+                ch2.offered_versions_text(),
+                ch2.cipher_suites.len(),
+                list(&ch2.key_share_groups, 3)
+            ),
+        );
+    }
     if let Some(sh) = &h.server_hello {
         let mut t = match sh.cipher_suite {
             Some(c) => format!("{}, {c}", sh.version),

@@ -293,7 +293,8 @@ pub struct Handshake {
     pub start: Timestamp,
     /// The ClientHello (null for a connection picked up mid-stream).
     pub client_hello: Option<ClientHelloFacts>,
-    /// The second ClientHello, sent after a HelloRetryRequest.
+    /// The second ClientHello of the attempt: after a HelloRetryRequest, or
+    /// repeated before the server answered anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retried_client_hello: Option<ClientHelloFacts>,
     /// The ServerHello.
@@ -617,10 +618,16 @@ impl Tracker {
     fn on_tls_event(&mut self, ev: &tls::Event) {
         let frame = ev.frames.last().copied().unwrap_or(0);
         if let tls::EventKind::ClientHello(ch) = &ev.kind {
+            // A second plaintext ClientHello belongs to the same attempt when
+            // it answers a HelloRetryRequest (RFC 8446 §4.1.4) or when the
+            // server has not answered at all yet (a duplicate, or an HRR the
+            // capture missed). Renegotiation is encrypted, so a later hello
+            // after a real answer starts a new attempt.
             let retry = self.current.as_ref().is_some_and(|h| {
-                h.hello_retry_request.is_some()
+                (h.hello_retry_request.is_some() || !h.server_sent_anything)
                     && h.retried_client_hello.is_none()
                     && h.server_hello.is_none()
+                    && h.client_hello.is_some()
                     && Some(ev.dir) == self.client_dir
             });
             if retry {
