@@ -156,6 +156,12 @@ impl Half {
         self.base = Some(isn.wrapping_add(1));
     }
 
+    /// Sets offset 0 without an ISN: a mid-stream direction whose next
+    /// sequence number the peer's ACK revealed before its first data.
+    pub(super) fn anchor(&mut self, base: u32) {
+        self.base = Some(base);
+    }
+
     /// `Fin` has been emitted.
     pub(super) fn fin_done(&self) -> bool {
         self.fin_done

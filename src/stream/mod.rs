@@ -420,6 +420,12 @@ impl Reassembler {
             if peer.unstarted() && saw_open {
                 // The SYN+ACK was not captured; the ACK of it names the ISN.
                 peer.open(seg.ack.wrapping_sub(1));
+            } else if peer.unstarted() {
+                // Picked up mid-stream: what this side acknowledges is where
+                // the peer's stream goes on (RFC 9293 §3.4), so peer bytes
+                // sent before the capture began surface as a gap instead of
+                // the peer's first captured segment passing for its start.
+                peer.anchor(seg.ack);
             } else {
                 peer.acked(&mut io, seg.ack, frame);
             }
@@ -890,8 +896,9 @@ mod tests {
     #[test]
     fn push_midstream_higher_port_is_client() {
         let mut h = Harness::new();
-        // The server speaks first in the capture.
-        let f = h.s("A", 777_777, b"xyz");
+        // The server speaks first in the capture (acknowledging what the
+        // client sends next).
+        let f = h.send_at(S, C, "A", 777_777, 123, b"xyz", false);
         h.c("A", 123, b"q");
         let m = h.meta(0);
         assert!(!m.saw_open);
@@ -906,6 +913,23 @@ mod tests {
         let b = (S.0, 8080);
         h.send_at(b, a, "A", 1, 0, b"x", false);
         assert_eq!(h.meta(0).client, SocketAddr::new(b.0, b.1));
+    }
+
+    #[test]
+    fn push_midstream_peer_ack_anchors_unseen_bytes_as_gap() {
+        let mut h = Harness::new();
+        // Mid-stream: the client's packet acknowledges server byte 5000, but
+        // the first server segment captured starts 100 bytes later.
+        let f1 = h.send_at(C, S, "A", 123, 5000, b"hello", false);
+        let f2 = h.send_at(S, C, "A", 5100, 128, b"late", false);
+        h.finish();
+        assert_eq!(h.out[0], Rec::Data(0, CD, 0, b"hello".to_vec(), f1));
+        assert!(
+            h.out.contains(&Rec::Gap(0, SC, 0, 100, f2)),
+            "the 100 unseen server bytes are a gap: {:?}",
+            h.out
+        );
+        assert!(h.out.contains(&Rec::Data(0, SC, 100, b"late".to_vec(), f2)));
     }
 
     #[test]
