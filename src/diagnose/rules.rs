@@ -602,20 +602,37 @@ fn aborted_after_server_hello(h: &Handshake) -> Option<Finding> {
         Side::Client => (Code::ClientAborted, "client"),
         Side::Server => (Code::ServerAborted, "server"),
     };
+    let verb = if t.kind == "rst" { "reset" } else { "closed" };
+    // How far the client got tells which side stopped the handshake.
+    let progress = match (h.ccs[0], h.ccs[1]) {
+        (Some(c), None) => {
+            frames.push(c);
+            format!(
+                "the client finished its side (ChangeCipherSpec and Finished from frame {c}) but the server never sent its own; then the {who} {verb} the connection (frame {}) without an alert",
+                t.frame
+            )
+        }
+        _ => format!(
+            "the {who} {verb} the connection (frame {}) without an alert, before the client sent its key exchange",
+            t.frame
+        ),
+    };
+    let remedies = if h.ccs[0].is_some() {
+        remedies::server_refused()
+    } else {
+        remedies::client_refused(None)
+    };
     Some(
         Finding::new(
             code,
             Severity::Error,
             format!(
-                "After the server's {} ServerHello (frame {}), the {who} {} the connection (frame {}) without an alert and before finishing the handshake.",
-                sh.version,
-                sh.frame,
-                if t.kind == "rst" { "reset" } else { "closed" },
-                t.frame
+                "After the server's {} ServerHello (frame {}), {progress}.",
+                sh.version, sh.frame,
             ),
             frames,
         )
-        .remedies(remedies::client_refused(None))
+        .remedies(remedies)
         .confidence(Confidence::Low),
     )
 }

@@ -385,9 +385,11 @@ impl Handshake {
         })
     }
 
-    /// Whether this is TLS 1.3 (negotiated).
+    /// Whether this is TLS 1.3 (negotiated), final or a draft (`0x7fXX`,
+    /// draft XX, which switches keys at the same point).
     pub fn is_tls13(&self) -> bool {
-        self.version().is_some_and(|v| v.0 == 0x0304)
+        self.version()
+            .is_some_and(|v| v.0 == 0x0304 || v.0 >> 8 == 0x7f)
     }
 
     /// The client's encrypted records after the ServerHello (TLS 1.3).
