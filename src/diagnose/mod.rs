@@ -542,6 +542,26 @@ mod tests {
     }
 
     #[test]
+    fn diagnose_tls13_draft_server_hello_then_finished_is_established() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x7f13], 0x0303))
+            .tls(S2C, 6, sh(0x7f13, None, false))
+            .tls(S2C, 6, enc(1200))
+            .tls(C2S, 8, enc(74))
+            .stream(
+                S2C,
+                StreamEvent::Fin {
+                    offset: 5000,
+                    frame: 13,
+                    ts: Timestamp(1_100_000_000),
+                },
+            );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
     fn diagnose_tls13_alert_sized_client_record_is_certificate_rejected() {
         let mut s = Script::new();
         s.tls(C2S, 4, ch(&[0x0304], 0x0303))
