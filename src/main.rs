@@ -59,15 +59,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
-    let use_color = match color {
+/// `--color` decides when given; `auto` colors a terminal unless `NO_COLOR`
+/// is set to a non-empty value (no-color.org).
+fn wants_color(choice: Color, no_color: Option<std::ffi::OsString>, terminal: bool) -> bool {
+    match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+        Color::Auto => no_color.is_none_or(|v| v.is_empty()) && terminal,
+    }
+}
+
+fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
+    let use_color = wants_color(
+        color,
+        std::env::var_os("NO_COLOR"),
+        std::io::stdout().is_terminal(),
+    );
     colored::control::set_override(use_color && format == Format::Text);
     let opts = Options::default();
     let stdout = std::io::stdout();
@@ -112,5 +119,20 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wants_color_auto_honours_no_color_and_terminal() {
+        assert!(wants_color(Color::Auto, None, true));
+        assert!(!wants_color(Color::Auto, Some("1".into()), true));
+        assert!(wants_color(Color::Auto, Some("".into()), true));
+        assert!(!wants_color(Color::Auto, None, false));
+        assert!(wants_color(Color::Always, Some("1".into()), false));
+        assert!(!wants_color(Color::Never, None, true));
     }
 }

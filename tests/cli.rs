@@ -151,12 +151,14 @@ fn cli_truncated_capture_reports_damage_and_earlier_frames() {
 }
 
 #[test]
-fn cli_no_color_env_disables_color_in_auto() {
+fn cli_color_always_wins_over_no_color() {
+    // An explicit flag beats the environment (the auto case is unit-tested
+    // in main.rs: a pipe is never a terminal here).
     let out = bin()
         .env("NO_COLOR", "1")
-        .arg("analyze")
+        .args(["analyze", "--color", "always"])
         .arg(fixture("no-shared-cipher"))
         .output()
         .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }

@@ -243,3 +243,14 @@ fn edge_client_only_capture_is_one_sided() {
     assert!(codes.contains("one-sided-capture"), "{codes}");
     assert!(!codes.contains("no-server-response"), "{codes}");
 }
+
+#[test]
+fn edge_one_skewed_timestamp_does_not_time_out_connections() {
+    let fr = ethernet_frames("version-mismatch-server-tls10");
+    let original = verdicts(&write(1, &fr));
+    // Frame 5 (a pure ACK) stamped an hour late, as a merged or corrupt
+    // capture can have it.
+    let mut skewed = fr;
+    skewed[4].0 += 3600 * 1_000_000_000;
+    assert_eq!(verdicts(&write(1, &skewed)), original);
+}

@@ -57,6 +57,8 @@ pub enum Code {
     ClientAborted,
     /// The server closed or reset the connection after its ServerHello without an alert.
     ServerAborted,
+    /// The handshake failed, but nothing in the capture says why.
+    UnclassifiedFailure,
     /// Bytes are missing from the capture in the handshake.
     CaptureGap,
     /// Only one direction of the connection is in the capture.
@@ -88,6 +90,7 @@ impl Code {
             Code::ClientAlert => "client-alert",
             Code::ClientAborted => "client-aborted",
             Code::ServerAborted => "server-aborted",
+            Code::UnclassifiedFailure => "unclassified-failure",
             Code::CaptureGap => "capture-gap",
             Code::OneSidedCapture => "one-sided-capture",
             Code::MidStream => "mid-stream",
@@ -519,7 +522,8 @@ mod tests {
             .tls(S2C, 8, sh(0x0303, Some(0x0304), false))
             .tls(S2C, 8, enc(2000))
             .tls(C2S, 10, EventKind::ChangeCipherSpec)
-            .tls(C2S, 10, enc(53));
+            .tls(C2S, 10, enc(53))
+            .tls(S2C, 11, enc(250));
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Established);
         assert!(h.hello_retry_request.is_some());
@@ -534,7 +538,8 @@ mod tests {
             .tls(C2S, 5, ch(&[0x0304, 0x0303], 0x0303))
             .tls(S2C, 7, sh(0x0303, Some(0x0304), false))
             .tls(S2C, 7, enc(2000))
-            .tls(C2S, 9, enc(53));
+            .tls(C2S, 9, enc(53))
+            .tls(C2S, 12, enc(19));
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Established);
         assert_eq!(h.retried_client_hello.as_ref().map(|c| c.frame), Some(5));
@@ -548,6 +553,7 @@ mod tests {
             .tls(S2C, 6, sh(0x7f13, None, false))
             .tls(S2C, 6, enc(1200))
             .tls(C2S, 8, enc(74))
+            .tls(S2C, 9, enc(300))
             .stream(
                 S2C,
                 StreamEvent::Fin {
@@ -559,6 +565,90 @@ mod tests {
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Established);
         assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn diagnose_tls13_server_alert_after_client_finished_is_failed() {
+        // A server requiring a client certificate the client did not send:
+        // the client's Finished, then one alert-sized record from the server.
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304], 0x0303))
+            .tls(S2C, 6, sh(0x0303, Some(0x0304), false))
+            .tls(S2C, 6, enc(2500))
+            .tls(C2S, 8, EventKind::ChangeCipherSpec)
+            .tls(C2S, 8, enc(60))
+            .tls(S2C, 9, enc(24))
+            .stream(
+                S2C,
+                StreamEvent::Fin {
+                    offset: 3000,
+                    frame: 10,
+                    ts: Timestamp(1_100_000_000),
+                },
+            );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["server-alert"]);
+        assert_eq!(f[0].frames, [4, 6, 9]);
+        assert!(f[0].message.contains("client certificate"));
+    }
+
+    #[test]
+    fn diagnose_tls13_client_finished_then_silent_close_by_client_is_established() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304], 0x0303))
+            .tls(S2C, 6, sh(0x0303, Some(0x0304), false))
+            .tls(S2C, 6, enc(2500))
+            .tls(C2S, 8, enc(60))
+            .stream(
+                C2S,
+                StreamEvent::Fin {
+                    offset: 400,
+                    frame: 9,
+                    ts: Timestamp(1_100_000_000),
+                },
+            );
+        let (h, _) = s.finish();
+        assert_eq!(h.outcome, Outcome::Established);
+    }
+
+    #[test]
+    fn diagnose_early_data_to_silent_server_is_no_server_response() {
+        // CCS and 0-RTT data right after the hello prove nothing about the server.
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[0x0304], 0x0303))
+            .tls(C2S, 4, EventKind::ChangeCipherSpec)
+            .tls(C2S, 4, enc(120))
+            .stream(
+                C2S,
+                StreamEvent::Fin {
+                    offset: 900,
+                    frame: 6,
+                    ts: Timestamp(3_000_000_000),
+                },
+            );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["no-server-response"]);
+    }
+
+    #[test]
+    fn diagnose_undecodable_server_reply_is_unclassified_failure() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, EventKind::OtherHandshake(12))
+            .stream(
+                C2S,
+                StreamEvent::Fin {
+                    offset: 300,
+                    frame: 8,
+                    ts: Timestamp(2_000_000_000),
+                },
+            );
+        let (h, f) = s.finish();
+        assert_eq!(h.outcome, Outcome::Failed);
+        assert_eq!(codes(&f), ["unclassified-failure"]);
+        assert_eq!(f[0].frames, [4, 6, 8]);
     }
 
     #[test]

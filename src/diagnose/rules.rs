@@ -5,7 +5,7 @@
 //! [`Handshake`] and returns a [`Finding`] with the frames that prove it.
 
 use super::{Code, Confidence, Finding, Severity, remedies};
-use crate::session::{Handshake, Outcome, Side};
+use crate::session::{Handshake, Outcome, Side, Tls13After};
 use crate::stream::CloseReason;
 use crate::tls::{AlertDescription, Version};
 
@@ -40,6 +40,10 @@ pub const CAUSES: &[Rule] = &[
         check: tls13_certificate_rejected,
     },
     Rule {
+        code: Code::ServerAlert,
+        check: tls13_server_rejected_flight,
+    },
+    Rule {
         code: Code::ClientAlert,
         check: client_alert,
     },
@@ -58,6 +62,10 @@ pub const CAUSES: &[Rule] = &[
     Rule {
         code: Code::ClientAborted,
         check: aborted_after_server_hello,
+    },
+    Rule {
+        code: Code::UnclassifiedFailure,
+        check: unclassified_failure,
     },
 ];
 
@@ -123,14 +131,25 @@ fn non_tls_response(h: &Handshake) -> Option<Finding> {
         Finding::new(
             Code::NonTlsResponse,
             Severity::Error,
-            format!(
-                "The server answered the ClientHello (frame {}) with non-TLS data in frame {}: {} (\"{}\"): another service owns port {}, not a TLS endpoint.",
-                ch_frame(h),
-                nt.frame,
-                what,
-                truncate(&nt.preview, 60),
-                h.server.port()
-            ),
+            if nt.frame < ch_frame(h) {
+                format!(
+                    "The server spoke first, with non-TLS data in frame {}: {} (\"{}\"), and the client's ClientHello (frame {}) went to a service that does not speak TLS on port {}.",
+                    nt.frame,
+                    what,
+                    truncate(&nt.preview, 60),
+                    ch_frame(h),
+                    h.server.port()
+                )
+            } else {
+                format!(
+                    "The server answered the ClientHello (frame {}) with non-TLS data in frame {}: {} (\"{}\"): another service owns port {}, not a TLS endpoint.",
+                    ch_frame(h),
+                    nt.frame,
+                    what,
+                    truncate(&nt.preview, 60),
+                    h.server.port()
+                )
+            },
             frames,
         )
         .remedies(remedies::port_conflict(h.server, what)),
@@ -483,6 +502,85 @@ fn tls13_certificate_rejected(h: &Handshake) -> Option<Finding> {
     )
 }
 
+fn tls13_server_rejected_flight(h: &Handshake) -> Option<Finding> {
+    if !failed(h) {
+        return None;
+    }
+    let sh = h.server_hello.as_ref()?;
+    let mut frames = ch_frames(h);
+    frames.push(sh.frame);
+    let (code, what, last) = match h.tls13_after_finished() {
+        Tls13After::Rejected(r) => (
+            Code::ServerAlert,
+            format!(
+                "answered it with one {}-byte encrypted record (frame {}) — the size of an alert — and nothing else",
+                r.len, r.frame
+            ),
+            r.frame,
+        ),
+        Tls13After::ServerClosed(t) => (
+            Code::ServerAborted,
+            format!(
+                "{} the connection (frame {}) without another record",
+                if t.kind == "rst" { "reset" } else { "closed" },
+                t.frame
+            ),
+            t.frame,
+        ),
+        _ => return None,
+    };
+    frames.push(last);
+    Some(
+        Finding::new(
+            code,
+            Severity::Error,
+            format!(
+                "The client completed its side of the TLS 1.3 handshake, and the server {what}: it refused the client's flight. TLS 1.3 hides the alert; the most common reason is a client certificate the server requires but did not get or does not trust.",
+            ),
+            frames,
+        )
+        .remedies(vec![
+            "Check whether the site requires client certificates (IIS: SSL Settings → Client certificates: Require; `netsh http show sslcert` → Negotiate Client Certificate; nginx: ssl_verify_client on) and whether the client has a certificate from a CA the server trusts.".to_string(),
+            "Windows/IIS: Schannel logs the refusal in the System event log (events 36874, 36885–36888).".to_string(),
+        ])
+        .confidence(Confidence::Low),
+    )
+}
+
+fn unclassified_failure(h: &Handshake) -> Option<Finding> {
+    if !failed(h) {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let mut frames = ch_frames(h);
+    let end = match h.termination {
+        Some(t) => {
+            frames.push(t.frame);
+            format!(
+                "the {} ended it with a {} (frame {})",
+                t.from.as_str(),
+                t.kind.to_uppercase(),
+                t.frame
+            )
+        }
+        None => "the connection ended".to_string(),
+    };
+    frames.push(h.last_frame);
+    Some(
+        Finding::new(
+            Code::UnclassifiedFailure,
+            Severity::Error,
+            format!(
+                "The handshake that began with the ClientHello (frame {}) did not complete and {end}, but the server's reply (up to frame {}) is no ServerHello, alert or other message tlstriage can classify; the summary's anomalies say what could not be decoded.",
+                ch.frame, h.last_frame
+            ),
+            frames,
+        )
+        .remedies(remedies::server_refused())
+        .confidence(Confidence::Low),
+    )
+}
+
 fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding> {
     if !failed(h) || h.server_hello.is_some() || first_alert_from(h, Side::Server).is_some() {
         return None;
@@ -613,14 +711,18 @@ fn aborted_after_server_hello(h: &Handshake) -> Option<Finding> {
             )
         }
         _ => format!(
-            "the {who} {verb} the connection (frame {}) without an alert, before the client sent its key exchange",
-            t.frame
+            "the {who} {verb} the connection (frame {}) without an alert, before the client sent its {}",
+            t.frame,
+            if h.is_tls13() {
+                "Finished"
+            } else {
+                "key exchange"
+            }
         ),
     };
-    let remedies = if h.ccs[0].is_some() {
-        remedies::server_refused()
-    } else {
-        remedies::client_refused(None)
+    let remedies = match t.from {
+        Side::Client => remedies::client_refused(None),
+        Side::Server => remedies::server_refused(),
     };
     Some(
         Finding::new(

@@ -122,7 +122,7 @@ pub struct Summary {
     pub kind: &'static str,
     /// The capture's name as given.
     pub capture: String,
-    /// "pcap" or "pcapng" (null if the file could not be opened).
+    /// "pcap" or "pcapng".
     pub format: Option<&'static str>,
     /// Link types met.
     pub link_types: Vec<String>,

@@ -76,6 +76,7 @@ pub fn cause_phrase(code: Option<Code>) -> &'static str {
         Some(Code::ClientAlert) => "client sends an alert",
         Some(Code::ClientAborted) => "client gives up after the ServerHello",
         Some(Code::ServerAborted) => "server gives up after its ServerHello",
+        Some(Code::UnclassifiedFailure) => "fails for a reason the capture does not show",
         Some(Code::CaptureGap) => "packets missing from the capture",
         Some(Code::OneSidedCapture) => "only the client's packets were captured",
         Some(Code::MidStream) => "capture started after the handshake",

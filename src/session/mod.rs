@@ -277,6 +277,21 @@ pub struct EncryptedRecord {
     pub len: usize,
 }
 
+/// What the records after a TLS 1.3 client Finished show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls13After {
+    /// Not TLS 1.3, or no client Finished seen.
+    NotApplicable,
+    /// The server went on (ticket, data), or the client closed after finishing.
+    Confirmed,
+    /// The server's first record after the Finished is alert-sized.
+    Rejected(EncryptedRecord),
+    /// The server closed or reset without another record.
+    ServerClosed(Termination),
+    /// The capture shows nothing after the Finished.
+    Unknown,
+}
+
 /// One handshake attempt and everything the capture shows about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Handshake {
@@ -426,9 +441,40 @@ impl Handshake {
         first
     }
 
-    fn tls13_client_finished(&self) -> bool {
+    /// The client's first record after the ServerHello too large to be an
+    /// alert: its Finished (with its Certificate flight, if any).
+    fn tls13_client_finished(&self) -> Option<&EncryptedRecord> {
         self.client_encrypted_after_hello()
-            .any(|r| r.len > Self::TLS13_ALERT_MAX)
+            .find(|r| r.len > Self::TLS13_ALERT_MAX)
+    }
+
+    /// What followed the client's TLS 1.3 Finished. The server's verdict on
+    /// the client's flight (a missing client certificate, say) is encrypted,
+    /// so it is read from record sizes and order.
+    pub fn tls13_after_finished(&self) -> Tls13After {
+        if !self.is_tls13() {
+            return Tls13After::NotApplicable;
+        }
+        let Some(fin) = self.tls13_client_finished() else {
+            return Tls13After::NotApplicable;
+        };
+        for r in self.encrypted.iter().filter(|r| r.frame > fin.frame) {
+            match r.from {
+                // A ticket or application data: the server accepted the flight.
+                Side::Server if r.len > Self::TLS13_ALERT_MAX => return Tls13After::Confirmed,
+                // An alert before anything else from the server: it refused.
+                Side::Server => return Tls13After::Rejected(*r),
+                // The client closed (close_notify) first: it was done.
+                Side::Client if r.len <= Self::TLS13_ALERT_MAX => return Tls13After::Confirmed,
+                Side::Client => {}
+            }
+        }
+        match self.termination {
+            Some(t) if t.frame > fin.frame && t.from == Side::Server => Tls13After::ServerClosed(t),
+            // The client finished and left without waiting: complete for it.
+            Some(t) if t.frame > fin.frame => Tls13After::Confirmed,
+            _ => Tls13After::Unknown,
+        }
     }
 
     /// Only the client's direction is in the capture: it went on with the
@@ -453,7 +499,7 @@ impl Handshake {
             return false;
         }
         if self.is_tls13() {
-            return self.tls13_client_finished();
+            return self.tls13_after_finished() == Tls13After::Confirmed;
         }
         // TLS ≤ 1.2: both sides switched to encryption (RFC 5246 §7.1) and the
         // peer did not follow with a plaintext fatal alert; application data
@@ -477,6 +523,9 @@ impl Handshake {
             return Outcome::Incomplete;
         }
         if self.tls13_client_alert().is_some() {
+            return Outcome::Failed;
+        }
+        if let Tls13After::Rejected(_) | Tls13After::ServerClosed(_) = self.tls13_after_finished() {
             return Outcome::Failed;
         }
         if !self.gaps.is_empty() {
@@ -552,16 +601,8 @@ impl Tracker {
         Handshake {
             client,
             server,
-            first_frame: if first && ch.is_some() {
-                self.meta.first_frame
-            } else {
-                frame
-            },
-            start: if first && ch.is_some() {
-                self.meta.start
-            } else {
-                ev.ts
-            },
+            first_frame: if first { self.meta.first_frame } else { frame },
+            start: if first { self.meta.start } else { ev.ts },
             client_hello: ch,
             retried_client_hello: None,
             server_hello: None,
@@ -678,13 +719,13 @@ impl Tracker {
             h.last_frame = frame;
         }
         let si = h.side(side);
+        // Only a plaintext handshake message after the hello (a TLS ≤ 1.2
+        // ClientKeyExchange or Certificate) proves the server answered: a
+        // TLS 1.3 client sends its compatibility CCS and 0-RTT data unasked.
         if side == Side::Client
-            && !matches!(
+            && matches!(
                 ev.kind,
-                tls::EventKind::Alert { .. }
-                    | tls::EventKind::EncryptedAlert { .. }
-                    | tls::EventKind::Anomaly(_)
-                    | tls::EventKind::NotTls { .. }
+                tls::EventKind::OtherHandshake(_) | tls::EventKind::Certificate(_)
             )
         {
             h.client_continued.get_or_insert(frame);
@@ -717,8 +758,11 @@ impl Tracker {
             tls::EventKind::ServerHelloDone | tls::EventKind::OtherHandshake(_) => {}
             tls::EventKind::ChangeCipherSpec => {
                 // In TLS 1.3 the CCS is a middlebox-compatibility no-op (RFC 8446
-                // §D.4); it still marks the point where that side moved on.
-                h.ccs[si].get_or_insert(frame);
+                // §D.4), which a client may send right after its hello; only
+                // one after the server's answer marks where that side moved on.
+                if side == Side::Server || h.server_hello.is_some() {
+                    h.ccs[si].get_or_insert(frame);
+                }
             }
             tls::EventKind::Alert { level, description } => {
                 if h.alerts.len() < MAX_KEPT {

@@ -242,14 +242,57 @@ pub struct Stats {
 /// timeout if shorter. A SYN with a new ISN ends the lingering at once.
 const CLOSED_LINGER_NS: i64 = 120 * 1_000_000_000;
 
+/// Frames whose timestamps agree on a leap before the clock follows it.
+const CLOCK_CONFIRM: u32 = 8;
+/// A step larger than this is a leap that needs confirming.
+const CLOCK_MAX_STEP_NS: i64 = 60 * 1_000_000_000;
+
+/// The capture clock used for idle timeouts. It never goes backwards
+/// (merged captures are not sorted), and a timestamp more than a minute
+/// ahead is believed only once [`CLOCK_CONFIRM`] frames in a row agree: one
+/// corrupt or skewed timestamp must not time out every open connection.
+#[derive(Debug, Default)]
+struct Clock {
+    now: Option<i64>,
+    /// Frames in a row that leapt ahead, and the smallest of their times.
+    leap: Option<(u32, i64)>,
+}
+
+impl Clock {
+    fn tick(&mut self, ts: i64) -> i64 {
+        let Some(now) = self.now else {
+            self.now = Some(ts);
+            return ts;
+        };
+        if ts <= now.saturating_add(CLOCK_MAX_STEP_NS) {
+            self.leap = None;
+            let now = now.max(ts);
+            self.now = Some(now);
+            return now;
+        }
+        let (n, at) = match self.leap {
+            Some((n, at)) => (n + 1, at.min(ts)),
+            None => (1, ts),
+        };
+        if n >= CLOCK_CONFIRM {
+            self.leap = None;
+            self.now = Some(at);
+            at
+        } else {
+            self.leap = Some((n, at));
+            now
+        }
+    }
+}
+
 /// The TCP reassembler.
 pub struct Reassembler {
     cfg: Config,
     table: Table,
     shared: Shared,
-    /// Capture clock: the largest timestamp seen (timestamps may go backwards
-    /// in merged captures; timeouts use this monotonic clock).
-    now: Option<i64>,
+    /// Capture clock for timeouts: monotonic, and deaf to a lone frame whose
+    /// timestamp leaps ahead (see [`Clock`]).
+    clock: Clock,
     next_id: u64,
 }
 
@@ -270,7 +313,7 @@ impl Reassembler {
                 per_dir_cap: cfg.max_ooo_per_dir,
                 total_cap: cfg.max_ooo_total,
             },
-            now: None,
+            clock: Clock::default(),
             next_id: 0,
         }
     }
@@ -284,8 +327,7 @@ impl Reassembler {
         ts: Timestamp,
         sink: &mut dyn FnMut(Output<'_>) -> Interest,
     ) {
-        let now = self.now.map_or(ts.0, |n| n.max(ts.0));
-        self.now = Some(now);
+        let now = self.clock.tick(ts.0);
         self.expire(now, sink);
 
         let src = SocketAddr::new(seg.src, seg.sport);
@@ -913,6 +955,22 @@ mod tests {
         let b = (S.0, 8080);
         h.send_at(b, a, "A", 1, 0, b"x", false);
         assert_eq!(h.meta(0).client, SocketAddr::new(b.0, b.1));
+    }
+
+    #[test]
+    fn clock_lone_leap_is_ignored_confirmed_leap_is_followed() {
+        let mut c = Clock::default();
+        assert_eq!(c.tick(10 * SEC), 10 * SEC);
+        // One frame an hour ahead, then back to normal: ignored.
+        assert_eq!(c.tick(3610 * SEC), 10 * SEC);
+        assert_eq!(c.tick(11 * SEC), 11 * SEC);
+        // Backwards never moves the clock back.
+        assert_eq!(c.tick(5 * SEC), 11 * SEC);
+        // A real pause in the capture: eight frames agree, the clock follows.
+        for i in 0..CLOCK_CONFIRM - 1 {
+            assert_eq!(c.tick((7200 + i64::from(i)) * SEC), 11 * SEC);
+        }
+        assert_eq!(c.tick(7300 * SEC), 7200 * SEC);
     }
 
     #[test]
