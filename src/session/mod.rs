@@ -26,6 +26,10 @@ pub use certificate::Certificate;
 
 /// Cap on alerts and encrypted-record notes kept per attempt.
 const MAX_KEPT: usize = 16;
+/// Cap on encrypted-record notes kept per attempt: enough for a TLS 1.3
+/// server flight split into many records, the client's Finished and what
+/// followed it (a connection stops being followed once it is settled).
+const MAX_ENCRYPTED_KEPT: usize = 64;
 /// Cap on certificates kept per chain.
 const MAX_CERTS: usize = 10;
 
@@ -789,7 +793,7 @@ impl Tracker {
                         record_version: ev.record_version,
                     });
                 }
-                if h.encrypted.len() < MAX_KEPT {
+                if h.encrypted.len() < MAX_ENCRYPTED_KEPT {
                     h.encrypted.push(EncryptedRecord {
                         from: side,
                         frame,
@@ -800,7 +804,7 @@ impl Tracker {
             }
             tls::EventKind::Encrypted { content_type, len } => {
                 h.encrypted_counts[si] += 1;
-                if h.encrypted.len() < MAX_KEPT {
+                if h.encrypted.len() < MAX_ENCRYPTED_KEPT {
                     h.encrypted.push(EncryptedRecord {
                         from: side,
                         frame,
