@@ -315,11 +315,11 @@ pub struct Handshake {
     /// The second ClientHello of the attempt: after a HelloRetryRequest, or
     /// repeated before the server answered anything.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retried_client_hello: Option<ClientHelloFacts>,
+    pub retried_client_hello: Option<Box<ClientHelloFacts>>,
     /// The ServerHello.
     pub server_hello: Option<ServerHelloFacts>,
     /// The HelloRetryRequest.
-    pub hello_retry_request: Option<ServerHelloFacts>,
+    pub hello_retry_request: Option<Box<ServerHelloFacts>>,
     /// The server's certificate chain (TLS ≤ 1.2 only; 1.3 encrypts it).
     pub certificates: Vec<Certificate>,
     /// Frame of the Certificate message.
@@ -337,7 +337,7 @@ pub struct Handshake {
     pub termination: Option<Termination>,
     /// Non-TLS reply.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub non_tls: Option<NonTlsFacts>,
+    pub non_tls: Option<Box<NonTlsFacts>>,
     /// Gaps while the handshake was undecided.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gaps: Vec<GapFacts>,
@@ -551,7 +551,7 @@ pub struct Tracker {
     current: Option<Handshake>,
     done: Vec<Handshake>,
     /// Non-TLS bytes seen before any ClientHello, per stream direction.
-    early_non_tls: [Option<NonTlsFacts>; 2],
+    early_non_tls: [Option<Box<NonTlsFacts>>; 2],
     /// TLS records seen without a ClientHello (mid-stream pickup).
     orphan_tls: Option<(u64, Timestamp)>,
     settled: bool,
@@ -679,7 +679,7 @@ impl Tracker {
             });
             if retry {
                 if let Some(h) = self.current.as_mut() {
-                    h.retried_client_hello = Some(ClientHelloFacts::new(ch, ev));
+                    h.retried_client_hello = Some(Box::new(ClientHelloFacts::new(ch, ev)));
                     h.last_ts = ev.ts;
                 }
             } else {
@@ -699,12 +699,12 @@ impl Tracker {
         let Some(h) = self.current.as_mut() else {
             match &ev.kind {
                 tls::EventKind::NotTls { preview } => {
-                    self.early_non_tls[ev.dir.index()] = Some(NonTlsFacts {
+                    self.early_non_tls[ev.dir.index()] = Some(Box::new(NonTlsFacts {
                         frame: ev.frames.first().copied().unwrap_or(0),
                         from: side,
                         preview: printable(preview),
                         raw: preview.clone(),
-                    });
+                    }));
                 }
                 tls::EventKind::Anomaly(_) => {}
                 _ => {
@@ -740,7 +740,7 @@ impl Tracker {
                 let facts = ServerHelloFacts::new(sh, ev);
                 if sh.is_hello_retry_request {
                     if h.hello_retry_request.is_none() {
-                        h.hello_retry_request = Some(facts);
+                        h.hello_retry_request = Some(Box::new(facts));
                     }
                 } else if h.server_hello.is_none() {
                     h.server_hello = Some(facts);
@@ -815,12 +815,12 @@ impl Tracker {
             }
             tls::EventKind::NotTls { preview } => {
                 if side == Side::Server && h.non_tls.is_none() {
-                    h.non_tls = Some(NonTlsFacts {
+                    h.non_tls = Some(Box::new(NonTlsFacts {
                         frame: ev.frames.first().copied().unwrap_or(0),
                         from: side,
                         preview: printable(preview),
                         raw: preview.clone(),
-                    });
+                    }));
                 }
             }
             tls::EventKind::Anomaly(_) => {}

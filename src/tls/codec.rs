@@ -252,8 +252,10 @@ impl Half {
     }
 
     fn clear_hs(&mut self) {
-        self.hs.clear();
-        self.chunks.clear();
+        // Released, not just emptied: the buffers are only needed again if
+        // another plaintext handshake message comes.
+        self.hs = Vec::new();
+        self.chunks = Vec::new();
     }
 
     /// Stream offset of handshake buffer position `i`.
@@ -589,7 +591,7 @@ fn tls(me: &mut Half, peer: &mut Half, at: u64, rest: &[u8], out: &mut Vec<Event
             }
             me.hdr.clear();
             me.rec = if plaintext(me.crypt, &h) {
-                me.body.clear();
+                me.body = Vec::new();
                 Rec::Body { h, start }
             } else {
                 Rec::Skip {
@@ -646,7 +648,7 @@ fn complete(me: &mut Half, peer: &mut Half, out: &mut Vec<Event>) {
             let body = std::mem::take(&mut me.body);
             plain_record(me, peer, h, start, &body, out);
             me.body = body;
-            me.body.clear();
+            me.body = Vec::new();
         }
         Rec::Skip {
             h,
@@ -804,6 +806,11 @@ fn drain_messages(me: &mut Half, peer: &mut Half, out: &mut Vec<Event>) {
         let end = me.hs_offset(total - 1) + 1;
         let ver = me.chunks.first().map_or(Version(0), |c| c.ver);
         let msg: Vec<u8> = me.hs.drain(..total).collect();
+        if me.hs.is_empty() {
+            // The common case: the buffer held one message. Give its memory
+            // back; a connection may stay open long after its handshake.
+            me.hs = Vec::new();
+        }
         // Re-base the chunk map on the shortened buffer.
         let mut rebased = Vec::with_capacity(me.chunks.len());
         let chunks = std::mem::take(&mut me.chunks);
@@ -993,7 +1000,7 @@ pub(crate) fn gap(me: &mut Half, off: u64, len: u64, frame: u64, out: &mut Vec<E
                         damaged: true,
                         plain: true,
                     };
-                    me.body.clear();
+                    me.body = Vec::new();
                     text.push_str(&format!(
                         " inside a plaintext record of type {}; its content is lost",
                         h.content_type
@@ -1016,7 +1023,7 @@ pub(crate) fn gap(me: &mut Half, off: u64, len: u64, frame: u64, out: &mut Vec<E
                     }
                     me.rec = Rec::Header;
                     me.hdr.clear();
-                    me.body.clear();
+                    me.body = Vec::new();
                     me.clear_hs();
                     enter_resync(me, after);
                 }
