@@ -240,6 +240,25 @@ mod tests {
             self.tracker.on_stream(dir, &ev);
             self
         }
+        /// A FIN from `dir` in `frame`, a millisecond after the last event.
+        fn fin(&mut self, dir: Direction, frame: u64) -> &mut Self {
+            self.t += 1_000_000;
+            let ts = Timestamp(self.t);
+            self.stream(
+                dir,
+                StreamEvent::Fin {
+                    offset: 0,
+                    frame,
+                    ts,
+                },
+            )
+        }
+        /// An RST from `dir` in `frame`, a millisecond after the last event.
+        fn rst(&mut self, dir: Direction, frame: u64) -> &mut Self {
+            self.t += 1_000_000;
+            let ts = Timestamp(self.t);
+            self.stream(dir, StreamEvent::Reset { frame, ts })
+        }
         fn finish(self) -> (crate::session::Handshake, Vec<Finding>) {
             let mut hs = self
                 .tracker
@@ -394,13 +413,7 @@ mod tests {
     #[test]
     fn diagnose_server_reset_after_hello_is_reset_after_client_hello() {
         let mut s = Script::new();
-        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
-            S2C,
-            StreamEvent::Reset {
-                frame: 5,
-                ts: Timestamp(1_002_000_000),
-            },
-        );
+        s.tls(C2S, 4, ch(&[], 0x0303)).rst(S2C, 5);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Failed);
         assert_eq!(codes(&f), ["reset-after-client-hello"]);
@@ -410,14 +423,7 @@ mod tests {
     #[test]
     fn diagnose_server_fin_after_hello_is_closed_after_client_hello() {
         let mut s = Script::new();
-        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
-            S2C,
-            StreamEvent::Fin {
-                offset: 0,
-                frame: 5,
-                ts: Timestamp(1_002_000_000),
-            },
-        );
+        s.tls(C2S, 4, ch(&[], 0x0303)).fin(S2C, 5);
         let (_, f) = s.finish();
         assert_eq!(codes(&f), ["closed-after-client-hello"]);
     }
@@ -425,14 +431,7 @@ mod tests {
     #[test]
     fn diagnose_silence_then_client_fin_is_no_server_response_error() {
         let mut s = Script::new();
-        s.tls(C2S, 4, ch(&[], 0x0303)).stream(
-            C2S,
-            StreamEvent::Fin {
-                offset: 300,
-                frame: 9,
-                ts: Timestamp(4_000_000_000),
-            },
-        );
+        s.tls(C2S, 4, ch(&[], 0x0303)).fin(C2S, 9);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Failed);
         assert_eq!(codes(&f), ["no-server-response"]);
@@ -554,14 +553,7 @@ mod tests {
             .tls(S2C, 6, enc(1200))
             .tls(C2S, 8, enc(74))
             .tls(S2C, 9, enc(300))
-            .stream(
-                S2C,
-                StreamEvent::Fin {
-                    offset: 5000,
-                    frame: 13,
-                    ts: Timestamp(1_100_000_000),
-                },
-            );
+            .fin(S2C, 13);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Established);
         assert!(f.is_empty(), "{f:#?}");
@@ -578,14 +570,7 @@ mod tests {
             .tls(C2S, 8, EventKind::ChangeCipherSpec)
             .tls(C2S, 8, enc(60))
             .tls(S2C, 9, enc(24))
-            .stream(
-                S2C,
-                StreamEvent::Fin {
-                    offset: 3000,
-                    frame: 10,
-                    ts: Timestamp(1_100_000_000),
-                },
-            );
+            .fin(S2C, 10);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Failed);
         assert_eq!(codes(&f), ["server-alert"]);
@@ -600,14 +585,7 @@ mod tests {
             .tls(S2C, 6, sh(0x0303, Some(0x0304), false))
             .tls(S2C, 6, enc(2500))
             .tls(C2S, 8, enc(60))
-            .stream(
-                C2S,
-                StreamEvent::Fin {
-                    offset: 400,
-                    frame: 9,
-                    ts: Timestamp(1_100_000_000),
-                },
-            );
+            .fin(C2S, 9);
         let (h, _) = s.finish();
         assert_eq!(h.outcome, Outcome::Established);
     }
@@ -619,14 +597,7 @@ mod tests {
         s.tls(C2S, 4, ch(&[0x0304], 0x0303))
             .tls(C2S, 4, EventKind::ChangeCipherSpec)
             .tls(C2S, 4, enc(120))
-            .stream(
-                C2S,
-                StreamEvent::Fin {
-                    offset: 900,
-                    frame: 6,
-                    ts: Timestamp(3_000_000_000),
-                },
-            );
+            .fin(C2S, 6);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Failed);
         assert_eq!(codes(&f), ["no-server-response"]);
@@ -637,14 +608,7 @@ mod tests {
         let mut s = Script::new();
         s.tls(C2S, 4, ch(&[], 0x0303))
             .tls(S2C, 6, EventKind::OtherHandshake(12))
-            .stream(
-                C2S,
-                StreamEvent::Fin {
-                    offset: 300,
-                    frame: 8,
-                    ts: Timestamp(2_000_000_000),
-                },
-            );
+            .fin(C2S, 8);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Failed);
         assert_eq!(codes(&f), ["unclassified-failure"]);
@@ -658,14 +622,7 @@ mod tests {
             .tls(S2C, 6, sh(0x0303, Some(0x0304), false))
             .tls(S2C, 6, enc(2500))
             .tls(C2S, 8, enc(19))
-            .stream(
-                C2S,
-                StreamEvent::Fin {
-                    offset: 600,
-                    frame: 9,
-                    ts: Timestamp(1_100_000_000),
-                },
-            );
+            .fin(C2S, 9);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Failed);
         assert_eq!(codes(&f), ["certificate-rejected"]);
@@ -708,14 +665,7 @@ mod tests {
             .tls(C2S, 7, EventKind::OtherHandshake(16))
             .tls(C2S, 7, EventKind::ChangeCipherSpec)
             .tls(C2S, 7, enc(40))
-            .stream(
-                C2S,
-                StreamEvent::Fin {
-                    offset: 900,
-                    frame: 12,
-                    ts: Timestamp(2_000_000_000),
-                },
-            );
+            .fin(C2S, 12);
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Incomplete);
         assert_eq!(codes(&f), ["one-sided-capture"]);
