@@ -20,7 +20,7 @@ use std::path::Path;
 use crate::capture::{self, Timestamp};
 use crate::diagnose;
 use crate::report::{self, Record, Rollup, Sink, Summary};
-use crate::session::Tracker;
+use crate::session::{Handshake, Tracker};
 use crate::stream::{self, Interest, Output, Reassembler};
 use crate::tls;
 use crate::{Error, wire};
@@ -29,6 +29,10 @@ use crate::{Error, wire};
 const MAX_ANOMALY_KINDS: usize = 64;
 /// Distinct link types listed in the summary.
 const MAX_LINK_TYPES: usize = 16;
+/// Failed handshakes held back until the end of the capture, so that what
+/// their servers did later can still explain them. Past the cap they are
+/// judged with what is known when they end (~3 KB each: 12 MB at most).
+const MAX_DEFERRED: usize = 4096;
 
 /// Analysis settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,6 +54,10 @@ struct State<'s> {
     tls_events: Vec<tls::Event>,
     anomalies: HashMap<String, (u64, u64)>,
     rollup: Rollup,
+    /// What each server showed so far.
+    knowledge: diagnose::Knowledge,
+    /// Failed handshakes waiting for the whole capture (see [`MAX_DEFERRED`]).
+    deferred: Vec<Handshake>,
     sink: &'s mut dyn Sink,
     write_error: Option<std::io::Error>,
     /// Time of the latest frame read.
@@ -57,6 +65,42 @@ struct State<'s> {
 }
 
 impl State<'_> {
+    /// Diagnoses one handshake and hands it to the rollup and the sink.
+    fn emit(&mut self, h: &Handshake) {
+        let findings = diagnose::diagnose(h, self.knowledge.view(&h.server));
+        let rec = Record {
+            kind: "handshake",
+            capture: self.name,
+            handshake: h,
+            findings: &findings,
+        };
+        self.rollup.add(&rec);
+        if self.write_error.is_none()
+            && let Err(e) = self.sink.record(&rec)
+        {
+            self.write_error = Some(e);
+        }
+    }
+
+    /// A finished handshake: learn from it, then report it now or at the end.
+    fn finished(&mut self, h: Handshake) {
+        self.knowledge.learn(&h);
+        if diagnose::needs_hindsight(&h) && self.deferred.len() < MAX_DEFERRED {
+            self.deferred.push(h);
+        } else {
+            self.emit(&h);
+        }
+    }
+
+    /// The end of the capture: report the held-back handshakes, in capture order.
+    fn flush_deferred(&mut self) {
+        let mut deferred = std::mem::take(&mut self.deferred);
+        deferred.sort_by_key(|h| h.first_frame);
+        for h in &deferred {
+            self.emit(h);
+        }
+    }
+
     fn anomaly(&mut self, kind: &str, frame: u64) {
         if let Some(e) = self.anomalies.get_mut(kind) {
             e.0 += 1;
@@ -115,19 +159,7 @@ impl State<'_> {
                         st.last_ts
                     };
                     for h in st.session.finish(reason, end) {
-                        let findings = diagnose::diagnose(&h);
-                        let rec = Record {
-                            kind: "handshake",
-                            capture: self.name,
-                            handshake: &h,
-                            findings: &findings,
-                        };
-                        self.rollup.add(&rec);
-                        if self.write_error.is_none()
-                            && let Err(e) = self.sink.record(&rec)
-                        {
-                            self.write_error = Some(e);
-                        }
+                        self.finished(h);
                     }
                 }
                 Interest::ControlOnly
@@ -199,6 +231,8 @@ pub fn analyze<R: Read>(
         tls_events: Vec::new(),
         anomalies: HashMap::new(),
         rollup: Rollup::default(),
+        knowledge: diagnose::Knowledge::default(),
+        deferred: Vec::new(),
         sink,
         write_error: None,
         now: Timestamp(i64::MIN),
@@ -259,6 +293,7 @@ pub fn analyze<R: Read>(
         }
     }
     reasm.finish(&mut |o| state.on_output(o));
+    state.flush_deferred();
     if let Some(e) = state.write_error.take() {
         return Err(Error::Io {
             path: "<output>".into(),

@@ -186,11 +186,12 @@ fn golden_tls13_required_client_certificate_is_failed_not_established() {
     let h = only_handshake("tls13-client-certificate-required");
     assert_eq!(h["outcome"], "failed");
     assert_eq!(h["server_hello"]["version"], "TLS 1.3");
-    assert_eq!(cause(&h), "server-alert");
+    assert_eq!(cause(&h), "client-certificate-required");
+    assert_eq!(h["findings"][0]["confidence"], "high");
     assert!(
         h["findings"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("client certificate")
+            .contains("empty Certificate")
     );
 }

@@ -10,12 +10,15 @@
 //! states a [`Confidence`].
 //! Not done here: reading packets (everything comes from `session`).
 
+pub mod certs;
+pub mod knowledge;
 pub mod remedies;
 pub mod rules;
 
 use serde::Serialize;
 
 use crate::session::Handshake;
+pub use knowledge::{Knowledge, ServerView};
 
 /// Stable finding codes. Serialized kebab-case; never renamed (README table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -47,6 +50,28 @@ pub enum Code {
     CertificateUntrusted,
     /// The server requires a client certificate the client did not give.
     ClientCertificateRequired,
+    /// The server's certificate is not valid yet at capture time.
+    CertificateNotYetValid,
+    /// The server sends its certificate chain out of order.
+    CertificateChainOrder,
+    /// The server's certificate has a weak key or a broken signature hash.
+    CertificateWeak,
+    /// The server rejected the client's certificate.
+    ClientCertificateRejected,
+    /// No ALPN protocol in common.
+    AlpnMismatch,
+    /// The server detected a downgraded retry (TLS_FALLBACK_SCSV).
+    InappropriateFallback,
+    /// The server has no certificate for the requested name.
+    UnrecognizedName,
+    /// The server needs SNI and refuses hellos without it.
+    SniRequired,
+    /// Renegotiation was refused, or one side lacks secure renegotiation.
+    RenegotiationRefused,
+    /// The server asked for another key share (HelloRetryRequest).
+    HelloRetryRequest,
+    /// SSL 2.0/3.0 or TLS 1.0/1.1 in use.
+    LegacyProtocol,
     /// The server ended the handshake with an alert not covered by a more
     /// specific code.
     ServerAlert,
@@ -86,6 +111,17 @@ impl Code {
             Code::CertificateMissingServerAuthEku => "certificate-missing-server-auth-eku",
             Code::CertificateUntrusted => "certificate-untrusted",
             Code::ClientCertificateRequired => "client-certificate-required",
+            Code::CertificateNotYetValid => "certificate-not-yet-valid",
+            Code::CertificateChainOrder => "certificate-chain-order",
+            Code::CertificateWeak => "certificate-weak",
+            Code::ClientCertificateRejected => "client-certificate-rejected",
+            Code::AlpnMismatch => "alpn-mismatch",
+            Code::InappropriateFallback => "inappropriate-fallback",
+            Code::UnrecognizedName => "unrecognized-name",
+            Code::SniRequired => "sni-required",
+            Code::RenegotiationRefused => "renegotiation-refused",
+            Code::HelloRetryRequest => "hello-retry-request",
+            Code::LegacyProtocol => "legacy-protocol",
             Code::ServerAlert => "server-alert",
             Code::ClientAlert => "client-alert",
             Code::ClientAborted => "client-aborted",
@@ -139,6 +175,10 @@ pub struct Finding {
     /// Present where the cause is inferred rather than seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// A few words for the per-server rollup ("server offers at most TLS
+    /// 1.0, clients require TLS 1.2+").
+    #[serde(skip)]
+    pub headline: String,
 }
 
 impl Finding {
@@ -154,7 +194,13 @@ impl Finding {
             frames,
             remedies: Vec::new(),
             confidence: None,
+            headline: String::new(),
         }
+    }
+
+    fn headline(mut self, h: impl Into<String>) -> Self {
+        self.headline = h.into();
+        self
     }
 
     fn remedies(mut self, r: Vec<String>) -> Self {
@@ -168,21 +214,40 @@ impl Finding {
     }
 }
 
+/// What a rule sees: the handshake, and what its server showed elsewhere in
+/// the capture.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The handshake judged.
+    pub h: &'a Handshake,
+    /// Its server across the capture.
+    pub server: &'a ServerView,
+}
+
 /// All findings for one handshake: at most one cause, then context.
-pub fn diagnose(h: &Handshake) -> Vec<Finding> {
+pub fn diagnose(h: &Handshake, server: &ServerView) -> Vec<Finding> {
+    let cx = Ctx { h, server };
     let mut out = Vec::new();
     for rule in rules::CAUSES {
-        if let Some(f) = (rule.check)(h) {
+        if let Some(f) = (rule.check)(&cx) {
             out.push(f);
             break;
         }
     }
     for rule in rules::CONTEXT {
-        if let Some(f) = (rule.check)(h) {
-            out.push(f);
-        }
+        (rule.check)(&cx, &mut out);
     }
     out
+}
+
+/// Whether what other handshakes of the same server show can change this
+/// handshake's diagnosis: a failure before the server chose anything (a
+/// generic alert, a reset or close) is judged against the whole capture.
+pub fn needs_hindsight(h: &Handshake) -> bool {
+    h.outcome == crate::session::Outcome::Failed
+        && h.server_hello.is_none()
+        && h.non_tls.is_none()
+        && h.client_hello.is_some()
 }
 
 #[cfg(test)]
@@ -265,7 +330,7 @@ mod tests {
                 .finish(CloseReason::EndOfCapture, Timestamp(self.t));
             assert_eq!(hs.len(), 1, "{hs:#?}");
             let h = hs.remove(0);
-            let f = diagnose(&h);
+            let f = diagnose(&h, &ServerView::default());
             (h, f)
         }
     }
@@ -527,7 +592,9 @@ mod tests {
         assert_eq!(h.outcome, Outcome::Established);
         assert!(h.hello_retry_request.is_some());
         assert!(h.retried_client_hello.is_some());
-        assert!(f.is_empty(), "{f:#?}");
+        assert_eq!(codes(&f), ["hello-retry-request"]);
+        assert_eq!(f[0].severity, Severity::Info);
+        assert_eq!(f[0].frames, [4, 5, 7]);
     }
 
     #[test]
@@ -700,7 +767,8 @@ mod tests {
         let (h, f) = s.finish();
         assert_eq!(h.outcome, Outcome::Established);
         assert_eq!(h.server_hello.as_ref().unwrap().cipher_suite, None);
-        assert!(f.is_empty(), "{f:#?}");
+        assert_eq!(codes(&f), ["legacy-protocol"]);
+        assert_eq!(f[0].severity, Severity::Warning);
     }
 
     #[test]

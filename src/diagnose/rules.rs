@@ -4,17 +4,25 @@
 //! handshake's cause; [`CONTEXT`] rules all apply. Each rule reads only the
 //! [`Handshake`] and returns a [`Finding`] with the frames that prove it.
 
-use super::{Code, Confidence, Finding, Severity, remedies};
-use crate::session::{Handshake, Outcome, Side, Tls13After};
+use super::{Code, Confidence, Ctx, Finding, Severity, certs, remedies};
+use crate::session::{AlertFacts, Handshake, Outcome, Side, Tls13After};
 use crate::stream::CloseReason;
-use crate::tls::{AlertDescription, Version};
+use crate::tls::{AlertDescription, CipherSuite, ExtensionType, Version};
 
-/// A named rule.
+/// A cause rule: says why a handshake failed, or nothing.
 pub struct Rule {
-    /// The code it emits.
+    /// The code it (usually) emits.
     pub code: Code,
     /// The check.
-    pub check: fn(&Handshake) -> Option<Finding>,
+    pub check: fn(&Ctx<'_>) -> Option<Finding>,
+}
+
+/// A context rule: adds what else the capture shows about a handshake.
+pub struct ContextRule {
+    /// The code it (usually) emits.
+    pub code: Code,
+    /// The check; pushes its findings.
+    pub check: fn(&Ctx<'_>, &mut Vec<Finding>),
 }
 
 /// Cause rules, most specific first; the first match wins.
@@ -28,12 +36,36 @@ pub const CAUSES: &[Rule] = &[
         check: version_mismatch,
     },
     Rule {
-        code: Code::NoSharedCipher,
-        check: no_shared_cipher,
+        code: Code::InappropriateFallback,
+        check: inappropriate_fallback,
     },
     Rule {
-        code: Code::ServerAlert,
-        check: server_alert,
+        code: Code::AlpnMismatch,
+        check: alpn_mismatch,
+    },
+    Rule {
+        code: Code::UnrecognizedName,
+        check: unrecognized_name,
+    },
+    Rule {
+        code: Code::ClientCertificateRequired,
+        check: client_certificate,
+    },
+    Rule {
+        code: Code::ClientCertificateRequired,
+        check: tls13_client_certificate,
+    },
+    Rule {
+        code: Code::NoSharedGroup,
+        check: hello_retry_failed,
+    },
+    Rule {
+        code: Code::NoSharedCipher,
+        check: generic_refusal,
+    },
+    Rule {
+        code: Code::CertificateUntrusted,
+        check: certificate_rejected,
     },
     Rule {
         code: Code::CertificateRejected,
@@ -44,8 +76,20 @@ pub const CAUSES: &[Rule] = &[
         check: tls13_server_rejected_flight,
     },
     Rule {
+        code: Code::RenegotiationRefused,
+        check: secure_renegotiation_missing,
+    },
+    Rule {
+        code: Code::ServerAlert,
+        check: server_alert,
+    },
+    Rule {
         code: Code::ClientAlert,
         check: client_alert,
+    },
+    Rule {
+        code: Code::SniRequired,
+        check: sni_required_dropped,
     },
     Rule {
         code: Code::ResetAfterClientHello,
@@ -70,28 +114,58 @@ pub const CAUSES: &[Rule] = &[
 ];
 
 /// Context rules; all that match apply.
-pub const CONTEXT: &[Rule] = &[
-    Rule {
+pub const CONTEXT: &[ContextRule] = &[
+    ContextRule {
         code: Code::OneSidedCapture,
-        check: one_sided_capture,
+        check: |cx, out| out.extend(one_sided_capture(cx)),
     },
-    Rule {
+    ContextRule {
         code: Code::CaptureGap,
-        check: capture_gap,
+        check: |cx, out| out.extend(capture_gap(cx)),
     },
-    Rule {
+    ContextRule {
         code: Code::MidStream,
-        check: mid_stream,
+        check: |cx, out| out.extend(mid_stream(cx)),
     },
-    Rule {
+    ContextRule {
         code: Code::CaptureEnded,
-        check: capture_ended,
+        check: |cx, out| out.extend(capture_ended(cx)),
+    },
+    ContextRule {
+        code: Code::CertificateExpired,
+        check: certificate_warnings,
+    },
+    ContextRule {
+        code: Code::HelloRetryRequest,
+        check: |cx, out| out.extend(hello_retry_request(cx)),
+    },
+    ContextRule {
+        code: Code::LegacyProtocol,
+        check: |cx, out| out.extend(legacy_protocol(cx)),
     },
 ];
 
-const PROTOCOL_VERSION: u8 = 70; // RFC 8446 §6.2
-const HANDSHAKE_FAILURE: u8 = 40; // RFC 8446 §6.2
-const INSUFFICIENT_SECURITY: u8 = 71; // RFC 8446 §6.2
+// Alert descriptions (RFC 8446 §6.2, RFC 5246 §7.2, RFC 7507, RFC 7301).
+const HANDSHAKE_FAILURE: u8 = 40;
+const NO_CERTIFICATE: u8 = 41; // SSL 3.0
+const CERTIFICATE_EXPIRED: u8 = 45;
+const UNSUPPORTED_CERTIFICATE: u8 = 43;
+const UNKNOWN_CA: u8 = 48;
+const PROTOCOL_VERSION: u8 = 70;
+const INSUFFICIENT_SECURITY: u8 = 71;
+const INAPPROPRIATE_FALLBACK: u8 = 86;
+const NO_RENEGOTIATION: u8 = 100;
+const UNRECOGNIZED_NAME: u8 = 112;
+const CERTIFICATE_REQUIRED: u8 = 116;
+const NO_APPLICATION_PROTOCOL: u8 = 120;
+
+const TLS10: Version = Version(0x0301);
+const TLS12: Version = Version(0x0303);
+const TLS13: Version = Version(0x0304);
+/// TLS_AES_128_GCM_SHA256, which every TLS 1.3 server must implement (RFC 8446 §9.1).
+const TLS13_MANDATORY_SUITE: CipherSuite = CipherSuite(0x1301);
+const RENEGOTIATION_INFO: ExtensionType = ExtensionType(0xff01); // RFC 5746 §3.2
+const FALLBACK_SCSV: CipherSuite = CipherSuite(0x5600); // RFC 7507 §2
 
 fn ch_frame(h: &Handshake) -> u64 {
     h.client_hello.as_ref().map(|c| c.frame).unwrap_or(0)
@@ -108,7 +182,7 @@ fn failed(h: &Handshake) -> bool {
     h.outcome == Outcome::Failed
 }
 
-fn first_alert_from(h: &Handshake, side: Side) -> Option<&crate::session::AlertFacts> {
+fn first_alert_from(h: &Handshake, side: Side) -> Option<&AlertFacts> {
     h.decisive_alert().filter(|a| a.from == side)
 }
 
@@ -119,7 +193,8 @@ fn sni_text(h: &Handshake) -> String {
     }
 }
 
-fn non_tls_response(h: &Handshake) -> Option<Finding> {
+fn non_tls_response(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     let nt = h.non_tls.as_ref()?;
     if nt.from != Side::Server {
         return None;
@@ -207,7 +282,8 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn version_mismatch(h: &Handshake) -> Option<Finding> {
+fn version_mismatch(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) {
         return None;
     }
@@ -223,63 +299,38 @@ fn version_mismatch(h: &Handshake) -> Option<Finding> {
         frames.push(a.frame);
         // A client that offers TLS 1.2 or newer is modern: the server is the
         // old side. One that stops below TLS 1.2 is the old side.
-        let (msg, rem) = if cmax.0 >= 0x0303 {
+        let seen = seen_versions(cx);
+        let (msg, rem, headline) = if cmax >= TLS12 {
             let target = server_target(cmin, cmax);
             (
                 format!(
-                    "The client offered {offered} (frame {}) and the server refused with a protocol_version alert (frame {}, record version {}): none of the server's enabled protocols is in the client's range — enable {target} on the server.",
+                    "The client offered {offered} (frame {}) and the server refused with a protocol_version alert (frame {}, record version {}): none of the server's enabled protocols is in the client's range{seen} — enable {target} on the server.",
                     ch.frame, a.frame, a.record_version,
                 ),
                 remedies::enable_server_protocol(target),
+                format!("server accepts none of {offered}; enable {target} on it"),
             )
         } else {
+            let legacy = if cmax.0 <= 0x0300 {
+                format!(
+                    " {cmax} is broken (POODLE, RFC 7568) and disabled on every current server: the client must be updated."
+                )
+            } else {
+                String::new()
+            };
             (
                 format!(
-                    "The client offered only {offered} (frame {}) and the server refused with a protocol_version alert (frame {}): the server requires a newer protocol than the client has enabled.",
+                    "The client offered only {offered} (frame {}) and the server refused with a protocol_version alert (frame {}): the server requires a newer protocol than the client has enabled{seen}.{legacy}",
                     ch.frame, a.frame
                 ),
-                remedies::enable_client_protocol(Version(0x0303)),
+                remedies::enable_client_protocol(TLS12),
+                format!("clients offer only {offered}; the server requires newer"),
             )
         };
         return Some(
-            Finding::new(Code::VersionMismatch, Severity::Error, msg, frames).remedies(rem),
-        );
-    }
-    // Case 2: a generic refusal (handshake_failure, insufficient_security)
-    // written in a record version below the client's highest offer. A server
-    // writes its alert in the highest version it speaks (OpenSSL, Schannel);
-    // one that could speak the client's version would have negotiated it, so
-    // the refusal comes from the version: no offered suite runs on the older
-    // protocol, or the client would not accept it.
-    // Without SNI another reading is as likely: servers that need the host
-    // name (SNI-only bindings, CDNs) refuse with the same alert, some echoing
-    // the ClientHello's TLS 1.0 record version. No version verdict then.
-    if let Some(a) = first_alert_from(h, Side::Server)
-        && h.server_hello.is_none()
-        && ch.sni.is_some()
-        && matches!(
-            a.code,
-            Some(HANDSHAKE_FAILURE) | Some(INSUFFICIENT_SECURITY)
-        )
-        && a.record_version.0 >= 0x0300
-        && a.record_version < cmax.min(Version(0x0303))
-    {
-        let server_max = a.record_version;
-        let target = server_target(cmin, cmax);
-        let mut frames = ch_frames(h);
-        frames.push(a.frame);
-        let msg = format!(
-            "The client offered {offered} (frame {}); the server refused with a {} alert written as {server_max} (frame {}): the server speaks at most {server_max}, and none of the client's {} cipher suites runs on {server_max} (or the client refuses it) — enable {target} on the server.",
-            ch.frame,
-            a.description.as_deref().unwrap_or("handshake_failure"),
-            a.frame,
-            ch.cipher_suites.len(),
-        );
-        return Some(
             Finding::new(Code::VersionMismatch, Severity::Error, msg, frames)
-                .remedies(remedies::enable_server_protocol(target))
-                // Inferred from the alert's record version, one clue.
-                .confidence(Confidence::Medium),
+                .remedies(rem)
+                .headline(headline),
         );
     }
     // Case 3: the server picked a version the client will not use, and the
@@ -336,10 +387,34 @@ fn version_mismatch(h: &Handshake) -> Option<Finding> {
         );
         return Some(
             Finding::new(Code::VersionMismatch, Severity::Error, msg, frames)
-                .remedies(remedies::enable_server_protocol(target)),
+                .remedies(remedies::enable_server_protocol(target))
+                .headline(format!(
+                    "server offers at most {chosen}, clients require {}",
+                    match cmin {
+                        Some(v) => format!("{v}+"),
+                        None => format!("more than {chosen}"),
+                    }
+                )),
         );
     }
     None
+}
+
+/// ", while this server negotiated TLS 1.2 with 3 other clients (first in
+/// frame 40)" — or nothing when the capture shows no other handshake.
+fn seen_versions(cx: &Ctx<'_>) -> String {
+    let v = &cx.server.versions;
+    if v.is_empty() {
+        return String::new();
+    }
+    let n: u64 = v.iter().map(|s| s.count).sum();
+    let names: Vec<String> = v.iter().map(|s| s.value.to_string()).collect();
+    let first = v.iter().map(|s| s.frame).min().unwrap_or(0);
+    format!(
+        " (this server negotiated {} with {n} other client{} in this capture, first in frame {first})",
+        names.join(" and "),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// The protocol to enable on a server that is too old for a client offering
@@ -354,8 +429,15 @@ fn server_target(min: Option<Version>, max: Version) -> Version {
     }
 }
 
-fn no_shared_cipher(h: &Handshake) -> Option<Finding> {
-    if !failed(h) || h.server_hello.is_some() {
+/// A server refused the ClientHello with the generic handshake_failure (or
+/// insufficient_security) before choosing anything. The alert alone does not
+/// say which parameter failed, so every clue the capture holds is weighed:
+/// what this server negotiated with other clients (its versions, suites and
+/// groups), the highest version it chose over a higher offer, the record
+/// version of its alert, SNI, and the client's whole offer.
+fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) || h.server_hello.is_some() || h.hello_retry_request.is_some() {
         return None;
     }
     let a = first_alert_from(h, Side::Server)?;
@@ -363,23 +445,206 @@ fn no_shared_cipher(h: &Handshake) -> Option<Finding> {
         return None;
     }
     let ch = h.client_hello.as_ref()?;
-    let n = ch.cipher_suites.len();
-    let shown: Vec<String> = ch
-        .cipher_suites
-        .iter()
-        .take(4)
-        .map(|c| c.to_string())
-        .collect();
-    let more = if n > 4 {
-        format!(" and {} more", n - 4)
-    } else {
-        String::new()
-    };
+    let view = cx.server;
+    let (cmin, cmax) = ch.version_range();
+    let offered = ch.offered_versions_text();
+    let alert_name = a.description.as_deref().unwrap_or("handshake_failure");
     let mut frames = ch_frames(h);
     frames.push(a.frame);
-    // handshake_failure is the generic refusal: a missing key or an
-    // unsupported group produce it too; without SNI, so does a server that
-    // needs the host name.
+    let refused = format!(
+        "The server refused the ClientHello (frame {}){} with a {alert_name} alert (frame {}) before choosing anything",
+        ch.frame,
+        sni_text(h),
+        a.frame
+    );
+    let in_offer = |v: Version| v <= cmax && cmin.is_none_or(|m| v >= m);
+    let suites: Vec<CipherSuite> = ch
+        .cipher_suites
+        .iter()
+        .copied()
+        .filter(|c| !c.is_signaling())
+        .collect();
+
+    // 1. No SNI, and the server serves only clients that send one.
+    if ch.sni.is_none()
+        && let Some(w) = view.with_sni
+        && view.without_sni.is_none()
+    {
+        frames.push(w.frame);
+        return Some(sni_required_finding(cx, &refused, w, frames));
+    }
+
+    // 2. The server's highest version is known from another handshake (it
+    //    chose it over a higher offer), and it is below this client's range.
+    if let Some(p) = view.proven_max()
+        && p.value < cmax
+        && cmin.is_none_or(|m| p.value < m)
+        && (cmin.is_some() || !suites.iter().any(|c| c.runs_on(p.value)))
+    {
+        frames.push(p.frame);
+        let why = match cmin {
+            Some(m) => format!("the client's lowest is {m}"),
+            None => format!(
+                "none of the client's {} cipher suites runs on {}",
+                suites.len(),
+                p.value
+            ),
+        };
+        let target = server_target(cmin, cmax);
+        return Some(
+            Finding::new(
+                Code::VersionMismatch,
+                Severity::Error,
+                format!(
+                    "{refused}. The same server chose {} for a client that offered more (frame {}), so {} is its highest enabled protocol, and {why}; the client offered {offered} — enable {target} on the server.",
+                    p.value, p.frame, p.value
+                ),
+                frames,
+            )
+            .remedies(remedies::enable_server_protocol(target))
+            .confidence(Confidence::High)
+            .headline(format!(
+                "server offers at most {}, clients require {}",
+                p.value,
+                cmin.map(|m| format!("{m}+"))
+                    .unwrap_or_else(|| format!("more than {}", p.value))
+            )),
+        );
+    }
+
+    // 3. The server negotiated a version this client offers: the version is
+    //    not the problem. Compare suites and groups with what it chose.
+    let same_version: Vec<_> = view.versions.iter().filter(|v| in_offer(v.value)).collect();
+    if let Some(v) = same_version.first() {
+        let ok_suites: Vec<_> = view
+            .suites
+            .iter()
+            .filter(|s| same_version.iter().any(|v| s.value.runs_on(v.value)))
+            .collect();
+        let shared = ok_suites.iter().any(|s| suites.contains(&s.value));
+        if !ok_suites.is_empty() && !shared {
+            frames.push(ok_suites[0].frame);
+            let names: Vec<String> = ok_suites.iter().map(|s| s.value.to_string()).collect();
+            return Some(
+                Finding::new(
+                    Code::NoSharedCipher,
+                    Severity::Error,
+                    format!(
+                        "{refused}. The same server negotiated {} with other clients (first in frame {}) using {}, none of which this client offers ({}): no cipher suite in common.",
+                        v.value,
+                        v.frame,
+                        names.join(", "),
+                        suite_list(&suites)
+                    ),
+                    frames,
+                )
+                .remedies(remedies::cipher_mismatch())
+                .confidence(Confidence::High)
+                .headline(format!(
+                    "no cipher suite in common (server uses {})",
+                    names.join(", ")
+                )),
+            );
+        }
+        let tls13 = same_version.iter().any(|v| v.value == TLS13);
+        if tls13
+            && !view.groups.is_empty()
+            && !view.groups.iter().any(|g| ch.groups.contains(&g.value))
+        {
+            frames.push(view.groups[0].frame);
+            return Some(no_shared_group_finding(
+                cx,
+                &refused,
+                Some(
+                    &view
+                        .groups
+                        .iter()
+                        .map(|g| g.value.to_string())
+                        .collect::<Vec<_>>(),
+                ),
+                frames,
+                Confidence::High,
+            ));
+        }
+        // Same version and a suite in common: something else is refused.
+        frames.push(v.frame);
+        return Some(
+            Finding::new(
+                Code::ServerAlert,
+                Severity::Error,
+                format!(
+                    "{refused}. The same server negotiated {} with other clients (first in frame {}){}, which this client offers too: the refusal is about something else in this ClientHello — its signature algorithms or groups against the server's certificate key, or a setting for this host name.",
+                    v.value,
+                    v.frame,
+                    if ok_suites.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " with {}",
+                            ok_suites
+                                .iter()
+                                .map(|s| s.value.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ),
+                frames,
+            )
+            .remedies(remedies::server_refused())
+            .confidence(Confidence::Low)
+            .headline("server refuses some clients' hellos (handshake_failure)"),
+        );
+    }
+
+    // 4. Only this handshake: the record version of the alert. A server
+    //    writes its alert in the highest version it speaks (OpenSSL,
+    //    Schannel); one that could speak the client's version would have
+    //    negotiated it. Some stacks echo the ClientHello's record version
+    //    instead, so this is one clue; without SNI another reading is as
+    //    likely (SNI-only servers refuse the same way).
+    if ch.sni.is_some() && a.record_version.0 >= 0x0300 && a.record_version < cmax.min(TLS12) {
+        let r = a.record_version;
+        let target = server_target(cmin, cmax);
+        let none_run = !suites.iter().any(|c| c.runs_on(r));
+        let suites_clue = if none_run {
+            format!(
+                ", and none of the client's {} cipher suites exists before TLS 1.2",
+                suites.len()
+            )
+        } else {
+            String::new()
+        };
+        return Some(
+            Finding::new(
+                Code::VersionMismatch,
+                Severity::Error,
+                format!(
+                    "{refused}, written as a {r} record: the server most likely speaks at most {r} while the client offered {offered}{suites_clue} — enable {target} on the server. (Some servers echo the client's record version; a capture with a successful handshake to this server would confirm.)",
+                ),
+                frames,
+            )
+            .remedies(remedies::enable_server_protocol(target))
+            .confidence(Confidence::Medium)
+            .headline(format!(
+                "server likely offers at most {r}, clients require newer"
+            )),
+        );
+    }
+
+    // 5. A TLS 1.3-only offer that includes the suite every TLS 1.3 server
+    //    must implement: the usual refusal is the key-exchange group.
+    if cmin == Some(TLS13) && suites.contains(&TLS13_MANDATORY_SUITE) {
+        return Some(no_shared_group_finding(
+            cx,
+            &refused,
+            None,
+            frames,
+            Confidence::Medium,
+        ));
+    }
+
+    // 6. Otherwise the most common reason: no cipher suite in common.
     let (confidence, sni_note, mut rem) = match &ch.sni {
         Some(_) => (Confidence::Medium, String::new(), Vec::new()),
         None => (
@@ -399,21 +664,839 @@ fn no_shared_cipher(h: &Handshake) -> Option<Finding> {
             Code::NoSharedCipher,
             Severity::Error,
             format!(
-                "The server refused the ClientHello (frame {}) with a {} alert (frame {}) before choosing anything: none of the client's {n} cipher suites ({}{more}) is enabled on the server{}{sni_note}.",
-                ch.frame,
-                a.description.as_deref().unwrap_or("handshake_failure"),
-                a.frame,
-                shown.join(", "),
-                sni_text(h),
+                "{refused}: most likely none of the client's {} cipher suites ({}) is enabled on the server{sni_note}.",
+                suites.len(),
+                suite_list(&suites),
             ),
             frames,
         )
         .remedies(rem)
-        .confidence(confidence),
+        .confidence(confidence)
+        .headline("no cipher suite in common (likely)"),
     )
 }
 
-fn server_alert(h: &Handshake) -> Option<Finding> {
+/// "A, B, C, D and 5 more".
+fn suite_list(suites: &[CipherSuite]) -> String {
+    let shown: Vec<String> = suites.iter().take(4).map(|c| c.to_string()).collect();
+    if suites.len() > 4 {
+        format!("{} and {} more", shown.join(", "), suites.len() - 4)
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn no_shared_group_finding(
+    cx: &Ctx<'_>,
+    refused: &str,
+    server_groups: Option<&[String]>,
+    frames: Vec<u64>,
+    confidence: Confidence,
+) -> Finding {
+    let ch = cx.h.client_hello.as_ref();
+    let groups: Vec<String> = ch
+        .map(|c| c.groups.iter().map(|g| g.to_string()).collect())
+        .unwrap_or_default();
+    let shares: Vec<String> = ch
+        .map(|c| c.key_share_groups.iter().map(|g| g.to_string()).collect())
+        .unwrap_or_default();
+    let server = match server_groups {
+        Some(g) => format!(
+            "; the same server used {} with other clients in this capture",
+            g.join(", ")
+        ),
+        None => String::new(),
+    };
+    Finding::new(
+        Code::NoSharedGroup,
+        Severity::Error,
+        format!(
+            "{refused}: no key-exchange group in common — the client offers {} (key shares for {}){server}.",
+            if groups.is_empty() {
+                "no supported_groups".to_string()
+            } else {
+                groups.join(", ")
+            },
+            if shares.is_empty() {
+                "none".to_string()
+            } else {
+                shares.join(", ")
+            },
+        ),
+        frames,
+    )
+    .remedies(remedies::group_mismatch())
+    .confidence(confidence)
+    .headline("no key-exchange group in common")
+}
+
+fn sni_required_finding(
+    cx: &Ctx<'_>,
+    refused: &str,
+    with_sni: super::knowledge::Seen<()>,
+    frames: Vec<u64>,
+) -> Finding {
+    let port = cx.h.server.port();
+    Finding::new(
+        Code::SniRequired,
+        Severity::Error,
+        format!(
+            "{refused}. The ClientHello carries no server name (SNI), and this server completed {} handshake{} with clients that sent one (first ClientHello in frame {}) but none without: it has a certificate only per host name (SNI binding) and no default for {}.",
+            with_sni.count,
+            if with_sni.count == 1 { "" } else { "s" },
+            with_sni.frame,
+            cx.h.server
+        ),
+        frames,
+    )
+    .remedies(remedies::sni_required(cx.h.server, port))
+    .confidence(Confidence::High)
+    .headline("server needs SNI; clients without it are refused")
+}
+
+/// The server reset or closed an SNI-less hello while serving SNI-bearing ones.
+fn sni_required_dropped(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) || h.server_hello.is_some() || first_alert_from(h, Side::Server).is_some() {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    if ch.sni.is_some() {
+        return None;
+    }
+    let t = h.termination?;
+    if t.from != Side::Server {
+        return None;
+    }
+    let w = cx.server.with_sni?;
+    if cx.server.without_sni.is_some() {
+        return None;
+    }
+    let mut frames = ch_frames(h);
+    frames.push(t.frame);
+    frames.push(w.frame);
+    let refused = format!(
+        "The server {} the connection (frame {}) {} after the ClientHello (frame {}) without a TLS message",
+        if t.kind == "rst" { "reset" } else { "closed" },
+        t.frame,
+        duration(t.after_ns),
+        ch.frame
+    );
+    Some(sni_required_finding(cx, &refused, w, frames))
+}
+
+/// A fatal alert with `code` from `side` that decided the handshake.
+fn decisive_from(h: &Handshake, side: Side, code: u8) -> Option<&AlertFacts> {
+    first_alert_from(h, side).filter(|a| a.code == Some(code))
+}
+
+fn inappropriate_fallback(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) {
+        return None;
+    }
+    let a = decisive_from(h, Side::Server, INAPPROPRIATE_FALLBACK)?;
+    let ch = h.client_hello.as_ref()?;
+    let scsv = if ch.cipher_suites.contains(&FALLBACK_SCSV) {
+        "with TLS_FALLBACK_SCSV in its cipher list"
+    } else {
+        "marked as a fallback"
+    };
+    let mut frames = ch_frames(h);
+    frames.push(a.frame);
+    Some(
+        Finding::new(
+            Code::InappropriateFallback,
+            Severity::Error,
+            format!(
+                "The client retried with a lower protocol ({}, frame {}, {scsv}) after an earlier attempt failed, and the server refused the downgrade with an inappropriate_fallback alert (frame {}): it supports a higher version. This refusal is a symptom; the cause is whatever broke the client's first attempt (look for an earlier failed handshake from {} to this server).",
+                ch.offered_versions_text(),
+                ch.frame,
+                a.frame,
+                h.client.ip()
+            ),
+            frames,
+        )
+        .remedies(remedies::fallback())
+        .headline("client fell back to an older protocol; server refused the downgrade"),
+    )
+}
+
+fn alpn_mismatch(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) {
+        return None;
+    }
+    let a = h
+        .decisive_alert()
+        .filter(|a| a.code == Some(NO_APPLICATION_PROTOCOL))?;
+    let ch = h.client_hello.as_ref()?;
+    let offered = if ch.alpn.is_empty() {
+        "no ALPN protocols".to_string()
+    } else {
+        ch.alpn.join(", ")
+    };
+    let mut frames = ch_frames(h);
+    frames.push(a.frame);
+    let msg = match a.from {
+        Side::Server => format!(
+            "The client offered the application protocols {offered} (ALPN, frame {}) and the server supports none of them: it refused with a no_application_protocol alert (frame {}).",
+            ch.frame, a.frame
+        ),
+        Side::Client => {
+            let chosen = h
+                .server_hello
+                .as_ref()
+                .and_then(|s| s.alpn.clone())
+                .unwrap_or_else(|| "a protocol".to_string());
+            format!(
+                "The server chose the application protocol {chosen}, which the client (offering {offered}, frame {}) refused with a no_application_protocol alert (frame {}).",
+                ch.frame, a.frame
+            )
+        }
+    };
+    Some(
+        Finding::new(Code::AlpnMismatch, Severity::Error, msg, frames)
+            .remedies(remedies::alpn(&ch.alpn))
+            .headline(format!(
+                "no application protocol in common (client offers {offered})"
+            )),
+    )
+}
+
+fn unrecognized_name(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) {
+        return None;
+    }
+    let a = decisive_from(h, Side::Server, UNRECOGNIZED_NAME)?;
+    let ch = h.client_hello.as_ref()?;
+    let name = ch.sni.as_deref().unwrap_or("(no name)");
+    let mut frames = ch_frames(h);
+    frames.push(a.frame);
+    Some(
+        Finding::new(
+            Code::UnrecognizedName,
+            Severity::Error,
+            format!(
+                "The client asked for {name} (SNI, frame {}) and the server has no site or certificate for that name: it refused with an unrecognized_name alert (frame {}).",
+                ch.frame, a.frame
+            ),
+            frames,
+        )
+        .remedies(remedies::unrecognized_name(name, h.server.port()))
+        .headline(format!("server has no certificate for {name}")),
+    )
+}
+
+/// TLS ≤ 1.2: the CertificateRequest, the client's Certificate and the
+/// server's verdict are all in plaintext.
+fn client_certificate(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) {
+        return None;
+    }
+    let a = first_alert_from(h, Side::Server);
+    let cc = h.client_certificate;
+    let required_alert = a.is_some_and(|a| a.code == Some(CERTIFICATE_REQUIRED));
+    let client_said_none = first_alert_from(h, Side::Client)
+        .is_some_and(|a| a.code == Some(NO_CERTIFICATE))
+        || h.alerts
+            .iter()
+            .any(|a| a.from == Side::Client && a.code == Some(NO_CERTIFICATE));
+    let req = h.certificate_request_frame;
+    if !required_alert && req.is_none() {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let mut frames = ch_frames(h);
+    frames.extend(req);
+    frames.extend(cc.map(|c| c.frame));
+    // The server's verdict: an alert, or a close after the client's flight.
+    let (verdict, verdict_frame) = match (a, h.termination) {
+        (Some(a), _) => (alert_text(a), a.frame),
+        (None, Some(t)) if t.from == Side::Server && cc.is_some_and(|c| t.frame > c.frame) => (
+            format!(
+                "a {} (frame {})",
+                if t.kind == "rst" { "reset" } else { "close" },
+                t.frame
+            ),
+            t.frame,
+        ),
+        _ => return None,
+    };
+    if cc.is_some_and(|c| verdict_frame < c.frame) {
+        return None;
+    }
+    frames.push(verdict_frame);
+    let req_text = match req {
+        Some(f) => {
+            format!("The server asked for a client certificate (CertificateRequest, frame {f})")
+        }
+        None => "The server requires a client certificate".to_string(),
+    };
+    match cc {
+        Some(c) if c.certificates > 0 => Some(
+            Finding::new(
+                Code::ClientCertificateRejected,
+                Severity::Error,
+                format!(
+                    "{req_text}; the client sent {} certificate{} (frame {}) and the server rejected it with {verdict}.",
+                    c.certificates,
+                    if c.certificates == 1 { "" } else { "s" },
+                    c.frame
+                ),
+                frames,
+            )
+            .remedies(remedies::client_certificate_rejected())
+            .headline("server rejects the client's certificate"),
+        ),
+        _ if cc.is_some() || required_alert || client_said_none => Some(
+            Finding::new(
+                Code::ClientCertificateRequired,
+                Severity::Error,
+                format!(
+                    "{req_text}; the client {} and the server ended the handshake with {verdict}: the site requires a client certificate the client does not have (or none issued by a CA the server accepts).",
+                    match cc {
+                        Some(c) => format!("answered with an empty Certificate (frame {})", c.frame),
+                        None => "sent none".to_string(),
+                    }
+                ),
+                frames,
+            )
+            .remedies(remedies::client_certificate_required())
+            .headline("server requires a client certificate; clients send none"),
+        ),
+        _ => None,
+    }
+    .filter(|_| ch.frame > 0)
+}
+
+/// TLS 1.3 hides the CertificateRequest, the client's Certificate and the
+/// server's alert, but not their sizes. An empty Certificate is an 8-byte
+/// message: as its own record 25 bytes on the wire (8 + content type +
+/// 16-byte AEAD tag, RFC 8446 §5.2), or 8 bytes more than a lone Finished when
+/// sent in one record with it. A client only sends a Certificate when the
+/// server asked for one (RFC 8446 §4.4.2).
+fn tls13_client_certificate(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) || !h.is_tls13() {
+        return None;
+    }
+    let sh = h.server_hello.as_ref()?;
+    let (end, end_frame) = match h.tls13_after_finished() {
+        Tls13After::Rejected(r) => (
+            format!(
+                "answered with one {}-byte encrypted record (frame {}) — the size of an alert — and nothing else",
+                r.len, r.frame
+            ),
+            r.frame,
+        ),
+        Tls13After::ServerClosed(t) => (
+            format!(
+                "{} the connection (frame {})",
+                if t.kind == "rst" { "reset" } else { "closed" },
+                t.frame
+            ),
+            t.frame,
+        ),
+        _ => return None,
+    };
+    // Finished = 4-byte header + hash length; SHA-384 only for
+    // TLS_AES_256_GCM_SHA384 (RFC 8446 §4.4.4, §B.4).
+    let hash = if sh.cipher_suite == Some(CipherSuite(0x1302)) {
+        48
+    } else {
+        32
+    };
+    let finished_record = 4 + hash + 17;
+    const EMPTY_CERTIFICATE_RECORD: usize = 8 + 17;
+    let client: Vec<_> = h
+        .encrypted
+        .iter()
+        .filter(|r| r.from == Side::Client && r.frame >= sh.frame && r.content_type != 20)
+        .collect();
+    let first = client.first()?;
+    let mut frames = ch_frames(h);
+    frames.push(sh.frame);
+    frames.push(first.frame);
+    frames.push(end_frame);
+    let empty_cert = first.len == EMPTY_CERTIFICATE_RECORD
+        || first.len == EMPTY_CERTIFICATE_RECORD - 17 + finished_record;
+    if empty_cert {
+        return Some(
+            Finding::new(
+                Code::ClientCertificateRequired,
+                Severity::Error,
+                format!(
+                    "After the server's TLS 1.3 flight (from frame {}), the client's first encrypted record (frame {}) is {} bytes — exactly an empty Certificate{} — which a client sends only when the server asked for a certificate and it has none; the server then {end}: it requires a client certificate.",
+                    sh.frame,
+                    first.frame,
+                    first.len,
+                    if first.len == EMPTY_CERTIFICATE_RECORD {
+                        ""
+                    } else {
+                        " plus Finished"
+                    }
+                ),
+                frames,
+            )
+            .remedies(remedies::client_certificate_required())
+            .confidence(Confidence::High)
+            .headline("server requires a client certificate; clients send none"),
+        );
+    }
+    // A client flight far larger than a Finished carries a certificate (and
+    // CertificateVerify) that the server then refused.
+    if first.len > finished_record + 200 {
+        return Some(
+            Finding::new(
+                Code::ClientCertificateRejected,
+                Severity::Error,
+                format!(
+                    "After the server's TLS 1.3 flight (from frame {}), the client sent a {}-byte encrypted record (frame {}) — a certificate and its signature, not just a Finished — and the server {end}: it most likely rejected the client's certificate.",
+                    sh.frame, first.len, first.frame
+                ),
+                frames,
+            )
+            .remedies(remedies::client_certificate_rejected())
+            .confidence(Confidence::Medium)
+            .headline("server rejects the client's certificate (inferred)"),
+        );
+    }
+    None
+}
+
+/// A HelloRetryRequest, then failure: the client could not (or would not)
+/// give the key share the server asked for.
+fn hello_retry_failed(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) || h.server_hello.is_some() {
+        return None;
+    }
+    let hrr = h.hello_retry_request.as_ref()?;
+    let ch = h.client_hello.as_ref()?;
+    let asked = hrr
+        .group
+        .map(|g| g.to_string())
+        .unwrap_or_else(|| "another group".to_string());
+    let mut frames = ch_frames(h);
+    frames.push(hrr.frame);
+    let offered_group = hrr.group.is_some_and(|g| ch.groups.contains(&g));
+    let (what, conf) = match (&h.retried_client_hello, h.decisive_alert()) {
+        (None, alert) => {
+            let end = match (alert, h.termination) {
+                (Some(a), _) => {
+                    frames.push(a.frame);
+                    alert_text(a)
+                }
+                (None, Some(t)) => {
+                    frames.push(t.frame);
+                    format!(
+                        "a {} from the {} (frame {})",
+                        t.kind.to_uppercase(),
+                        t.from.as_str(),
+                        t.frame
+                    )
+                }
+                (None, None) => return None,
+            };
+            (
+                format!(
+                    "the client never sent the second ClientHello; the handshake ended with {end}{}",
+                    if offered_group {
+                        String::new()
+                    } else {
+                        format!(" — {asked} is not among the client's groups")
+                    }
+                ),
+                if offered_group {
+                    Confidence::Medium
+                } else {
+                    Confidence::High
+                },
+            )
+        }
+        (Some(second), Some(a)) if a.from == Side::Server => {
+            frames.push(second.frame);
+            frames.push(a.frame);
+            let gave = second
+                .key_share_groups
+                .iter()
+                .any(|g| Some(*g) == hrr.group);
+            (
+                format!(
+                    "the client's second ClientHello (frame {}) {} and the server still refused with {}",
+                    second.frame,
+                    if gave {
+                        format!("has a key share for {asked}")
+                    } else {
+                        format!("has no key share for {asked}")
+                    },
+                    alert_text(a)
+                ),
+                if gave {
+                    Confidence::Low
+                } else {
+                    Confidence::High
+                },
+            )
+        }
+        _ => return None,
+    };
+    Some(no_shared_group_finding(
+        cx,
+        &format!(
+            "The server answered the ClientHello (frame {}) with a HelloRetryRequest for {asked} (frame {}), and {what}",
+            ch.frame, hrr.frame
+        ),
+        None,
+        frames,
+        conf,
+    ))
+}
+
+/// TLS ≤ 1.2: the client rejected the certificate it could read in the capture.
+fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) || h.certificates.is_empty() || h.is_tls13() {
+        return None;
+    }
+    let cert_frame = h.certificate_frame.unwrap_or(0);
+    let alert = first_alert_from(h, Side::Client).filter(|a| a.frame >= cert_frame);
+    let code = match alert {
+        Some(a) => a.code?,
+        None => {
+            // No alert: a client that closes or resets right after the
+            // certificate, before its key exchange (Schannel clients do).
+            let t = h.termination?;
+            if t.from != Side::Client || h.client_continued.is_some() || h.ccs[0].is_some() {
+                return None;
+            }
+            0
+        }
+    };
+    if !matches!(code, 0 | 42..=46 | UNKNOWN_CA) {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    let issues = certs::issues(
+        &h.certificates,
+        ch.sni.as_deref(),
+        h.start.0 / 1_000_000_000,
+    );
+    let pick = |codes: &[Code]| {
+        codes
+            .iter()
+            .find_map(|c| issues.iter().find(|i| i.code == *c))
+    };
+    use Code::*;
+    let chosen = match code {
+        CERTIFICATE_EXPIRED => pick(&[CertificateExpired, CertificateNotYetValid]),
+        UNSUPPORTED_CERTIFICATE => pick(&[CertificateMissingServerAuthEku, CertificateWeak]),
+        UNKNOWN_CA => pick(&[CertificateUntrusted, CertificateChainOrder]),
+        44 => None,
+        _ => pick(&[
+            CertificateNameMismatch,
+            CertificateExpired,
+            CertificateNotYetValid,
+            CertificateMissingServerAuthEku,
+            CertificateUntrusted,
+            CertificateWeak,
+            CertificateChainOrder,
+        ]),
+    };
+    let mut frames = ch_frames(h);
+    frames.push(cert_frame);
+    let how = match alert {
+        Some(a) => {
+            frames.push(a.frame);
+            format!(
+                "The client rejected the server's certificate (frame {cert_frame}) with {}",
+                alert_text(a)
+            )
+        }
+        None => {
+            let t = h.termination?;
+            frames.push(t.frame);
+            format!(
+                "The client {} the connection (frame {}) right after the server's certificate (frame {cert_frame}), without an alert and before its key exchange",
+                if t.kind == "rst" { "reset" } else { "closed" },
+                t.frame
+            )
+        }
+    };
+    // A direct match (the alert names the problem found) is seen, not inferred.
+    let direct = matches!(
+        (code, chosen.map(|i| i.code)),
+        (
+            CERTIFICATE_EXPIRED,
+            Some(CertificateExpired | CertificateNotYetValid)
+        ) | (UNKNOWN_CA, Some(CertificateUntrusted))
+            | (
+                UNSUPPORTED_CERTIFICATE,
+                Some(CertificateMissingServerAuthEku)
+            )
+    );
+    let others: Vec<&str> = issues
+        .iter()
+        .filter(|i| {
+            Some(i.code) != chosen.map(|c| c.code) || Some(i.index) != chosen.map(|c| c.index)
+        })
+        .map(|i| i.what.as_str())
+        .collect();
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" Also: {}.", others.join("; "))
+    };
+    let f = match chosen {
+        Some(i) => Finding::new(
+            i.code,
+            Severity::Error,
+            format!("{how}: {}.{also}", i.what),
+            frames,
+        )
+        .remedies(remedies::certificate(i, ch.sni.as_deref(), h.server))
+        .headline(i.headline.clone()),
+        None => {
+            let clock = if code == CERTIFICATE_EXPIRED {
+                " Every certificate in the chain is valid at the capture's time: check the client's clock, or an expired intermediate or root in the client's own store."
+            } else {
+                ""
+            };
+            Finding::new(
+                Code::CertificateRejected,
+                Severity::Error,
+                format!(
+                    "{how}; nothing in the certificates themselves explains it, so the client's trust store or policy does (a root it does not trust, revocation, a pinned key).{clock}{also}"
+                ),
+                frames,
+            )
+            .remedies(remedies::client_refused(Some(code).filter(|c| *c != 0)))
+            .headline("client rejects the server's certificate")
+        }
+    };
+    Some(if direct || alert.is_some() && chosen.is_none() {
+        f
+    } else {
+        f.confidence(Confidence::Medium)
+    })
+}
+
+/// The client aborted right after a TLS ≤ 1.2 ServerHello without the
+/// renegotiation_info extension although it offered secure renegotiation:
+/// the server lacks RFC 5746, and current clients (OpenSSL 3 by default)
+/// refuse such servers. A no_renegotiation alert in the clear says it too.
+fn secure_renegotiation_missing(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if !failed(h) {
+        return None;
+    }
+    let ch = h.client_hello.as_ref()?;
+    if let Some(a) = h
+        .decisive_alert()
+        .filter(|a| a.code == Some(NO_RENEGOTIATION))
+    {
+        let mut frames = ch_frames(h);
+        frames.push(a.frame);
+        return Some(
+            Finding::new(
+                Code::RenegotiationRefused,
+                Severity::Error,
+                format!(
+                    "The {} refused renegotiation with a no_renegotiation alert (frame {}).",
+                    a.from.as_str(),
+                    a.frame
+                ),
+                frames,
+            )
+            .remedies(remedies::renegotiation())
+            .headline("renegotiation refused"),
+        );
+    }
+    let sh = h.server_hello.as_ref()?;
+    if sh.version >= TLS13 || sh.sslv2_format || sh.extensions.contains(&RENEGOTIATION_INFO) {
+        return None;
+    }
+    let offered = ch.extensions.contains(&RENEGOTIATION_INFO)
+        || ch.cipher_suites.contains(&CipherSuite(0x00ff));
+    if !offered || h.ccs[0].is_some() || h.client_continued.is_some() {
+        return None;
+    }
+    let a = first_alert_from(h, Side::Client).filter(|a| {
+        matches!(
+            a.code,
+            Some(HANDSHAKE_FAILURE) | Some(INSUFFICIENT_SECURITY) | Some(40..=49)
+        )
+    });
+    let mut frames = ch_frames(h);
+    frames.push(sh.frame);
+    let end = match (a, h.termination) {
+        (Some(a), _) => {
+            frames.push(a.frame);
+            alert_text(a)
+        }
+        (None, Some(t)) if t.from == Side::Client => {
+            frames.push(t.frame);
+            format!("a {} (frame {})", t.kind.to_uppercase(), t.frame)
+        }
+        _ => return None,
+    };
+    Some(
+        Finding::new(
+            Code::RenegotiationRefused,
+            Severity::Error,
+            format!(
+                "The client signalled secure renegotiation (RFC 5746) in its ClientHello (frame {}), the server's {} ServerHello (frame {}) has no renegotiation_info extension, and the client aborted with {end}: the server does not implement secure renegotiation, which current clients require.",
+                ch.frame, sh.version, sh.frame
+            ),
+            frames,
+        )
+        .remedies(remedies::secure_renegotiation())
+        .confidence(Confidence::Medium)
+        .headline("server lacks secure renegotiation (RFC 5746)"),
+    )
+}
+
+/// Certificate problems that did not decide the handshake: warnings (the
+/// next client may not be so lenient), or information when the client
+/// evidently trusted the chain.
+fn certificate_warnings(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let h = cx.h;
+    if h.certificates.is_empty() {
+        return;
+    }
+    let Some(ch) = h.client_hello.as_ref() else {
+        return;
+    };
+    let cause = out
+        .iter()
+        .find(|f| f.severity == Severity::Error)
+        .map(|f| f.code);
+    let issues = certs::issues(
+        &h.certificates,
+        ch.sni.as_deref(),
+        h.start.0 / 1_000_000_000,
+    );
+    let frame = h.certificate_frame.unwrap_or(0);
+    let mut done: Vec<Code> = Vec::new();
+    for i in &issues {
+        if Some(i.code) == cause || done.contains(&i.code) {
+            continue;
+        }
+        done.push(i.code);
+        let same: Vec<&str> = issues
+            .iter()
+            .filter(|j| j.code == i.code)
+            .map(|j| j.what.as_str())
+            .collect();
+        let trusted = h.outcome == Outcome::Established;
+        let (severity, tail) = match (i.code, trusted) {
+            (Code::CertificateUntrusted, true) => (
+                Severity::Info,
+                " The client accepted it, so it trusts that certificate or CA; other clients may not.",
+            ),
+            (_, true) => (
+                Severity::Warning,
+                " This client accepted it anyway; stricter clients will not.",
+            ),
+            _ => (Severity::Warning, ""),
+        };
+        out.push(
+            Finding::new(
+                i.code,
+                severity,
+                format!(
+                    "The server's certificate (frame {frame}): {}.{tail}",
+                    same.join("; ")
+                ),
+                vec![frame],
+            )
+            .remedies(remedies::certificate(i, ch.sni.as_deref(), h.server))
+            .headline(i.headline.clone()),
+        );
+    }
+}
+
+fn hello_retry_request(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    if h.outcome != Outcome::Established {
+        return None;
+    }
+    let hrr = h.hello_retry_request.as_ref()?;
+    let ch = h.client_hello.as_ref()?;
+    let shares: Vec<String> = ch.key_share_groups.iter().map(|g| g.to_string()).collect();
+    let asked = hrr
+        .group
+        .map(|g| g.to_string())
+        .unwrap_or_else(|| "another group".into());
+    let mut frames = ch_frames(h);
+    frames.push(hrr.frame);
+    frames.extend(h.retried_client_hello.as_ref().map(|c| c.frame));
+    Some(
+        Finding::new(
+            Code::HelloRetryRequest,
+            Severity::Info,
+            format!(
+                "The client's first key share ({}, frame {}) was not acceptable; the server asked for {asked} with a HelloRetryRequest (frame {}) and the handshake then succeeded, one round trip later.",
+                if shares.is_empty() { "none".to_string() } else { shares.join(", ") },
+                ch.frame,
+                hrr.frame
+            ),
+            frames,
+        )
+        .remedies(vec![format!(
+            "Optional: have the client send a key share for {asked} first, or enable {} on the server, to save the extra round trip.",
+            if shares.is_empty() { "the client's group".to_string() } else { shares.join("/") }
+        )])
+        .headline("HelloRetryRequest (extra round trip)"),
+    )
+}
+
+fn legacy_protocol(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
+    let ch = h.client_hello.as_ref()?;
+    let negotiated = h
+        .server_hello
+        .as_ref()
+        .filter(|_| h.outcome == Outcome::Established);
+    let (severity, msg, frames) = match negotiated {
+        Some(sh) if sh.version < TLS10 || sh.sslv2_format => (
+            Severity::Warning,
+            format!(
+                "This connection uses {} (ServerHello, frame {}): broken (RFC 6176, RFC 7568) and disabled by every current client and server.",
+                sh.version, sh.frame
+            ),
+            vec![sh.frame],
+        ),
+        Some(sh) if sh.version < TLS12 => (
+            Severity::Info,
+            format!(
+                "This connection uses {} (ServerHello, frame {}), deprecated since 2021 (RFC 8996): clients that follow it will fail against this server.",
+                sh.version, sh.frame
+            ),
+            vec![sh.frame],
+        ),
+        _ if ch.sslv2_format => (
+            Severity::Warning,
+            format!(
+                "The client sent an SSL 2.0-format ClientHello (frame {}), which only very old clients send and current servers refuse.",
+                ch.frame
+            ),
+            vec![ch.frame],
+        ),
+        _ => return None,
+    };
+    Some(
+        Finding::new(Code::LegacyProtocol, severity, msg, frames)
+            .remedies(remedies::legacy())
+            .headline("legacy protocol in use"),
+    )
+}
+
+fn server_alert(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) {
         return None;
     }
@@ -430,12 +1513,16 @@ fn server_alert(h: &Handshake) -> Option<Finding> {
             format!("The server ended the handshake with {}.", alert_text(a)),
             frames,
         )
-        .remedies(remedies::server_refused()),
+        .remedies(remedies::server_alert(a.code))
+        .headline(format!(
+            "server sends {}",
+            a.description.as_deref().unwrap_or("an alert")
+        )),
     )
 }
 
 /// "a fatal unknown_ca alert (frame 8): the certificate chain does not end at a trusted CA".
-fn alert_text(a: &crate::session::AlertFacts) -> String {
+fn alert_text(a: &AlertFacts) -> String {
     format!(
         "a {} {} alert (frame {}){}",
         a.level.unwrap_or("fatal"),
@@ -447,7 +1534,8 @@ fn alert_text(a: &crate::session::AlertFacts) -> String {
     )
 }
 
-fn client_alert(h: &Handshake) -> Option<Finding> {
+fn client_alert(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) {
         return None;
     }
@@ -471,11 +1559,16 @@ fn client_alert(h: &Handshake) -> Option<Finding> {
             format!("The client aborted the handshake with {}.", alert_text(a)),
             frames,
         )
-        .remedies(remedies::client_refused(a.code)),
+        .remedies(remedies::client_refused(a.code))
+        .headline(format!(
+            "client sends {}",
+            a.description.as_deref().unwrap_or("an alert")
+        )),
     )
 }
 
-fn tls13_certificate_rejected(h: &Handshake) -> Option<Finding> {
+fn tls13_certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) {
         return None;
     }
@@ -502,7 +1595,8 @@ fn tls13_certificate_rejected(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn tls13_server_rejected_flight(h: &Handshake) -> Option<Finding> {
+fn tls13_server_rejected_flight(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) {
         return None;
     }
@@ -547,7 +1641,8 @@ fn tls13_server_rejected_flight(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn unclassified_failure(h: &Handshake) -> Option<Finding> {
+fn unclassified_failure(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) {
         return None;
     }
@@ -627,15 +1722,18 @@ fn server_closed_first(h: &Handshake, frame: u64) -> bool {
             .is_some_and(|t| t.from == Side::Server && t.frame < frame)
 }
 
-fn reset_after_client_hello(h: &Handshake) -> Option<Finding> {
+fn reset_after_client_hello(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     dropped_after_hello(h, "rst", Code::ResetAfterClientHello)
 }
 
-fn closed_after_client_hello(h: &Handshake) -> Option<Finding> {
+fn closed_after_client_hello(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     dropped_after_hello(h, "fin", Code::ClosedAfterClientHello)
 }
 
-fn no_server_response(h: &Handshake) -> Option<Finding> {
+fn no_server_response(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if h.outcome == Outcome::Established || h.server_sent_anything || h.one_sided() {
         return None;
     }
@@ -687,7 +1785,8 @@ fn no_server_response(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn aborted_after_server_hello(h: &Handshake) -> Option<Finding> {
+fn aborted_after_server_hello(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) || h.decisive_alert().is_some() {
         return None;
     }
@@ -739,7 +1838,8 @@ fn aborted_after_server_hello(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn capture_gap(h: &Handshake) -> Option<Finding> {
+fn capture_gap(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     let g = h.gaps.first()?;
     if h.one_sided() && h.gaps.iter().all(|g| g.from == Side::Server) {
         // The client's ACKs of unseen server bytes: one-sided-capture says it.
@@ -763,7 +1863,8 @@ fn capture_gap(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn one_sided_capture(h: &Handshake) -> Option<Finding> {
+fn one_sided_capture(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if !h.one_sided() {
         return None;
     }
@@ -785,7 +1886,8 @@ fn one_sided_capture(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn mid_stream(h: &Handshake) -> Option<Finding> {
+fn mid_stream(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if h.client_hello.is_some() {
         return None;
     }
@@ -811,7 +1913,8 @@ fn mid_stream(h: &Handshake) -> Option<Finding> {
     )
 }
 
-fn capture_ended(h: &Handshake) -> Option<Finding> {
+fn capture_ended(cx: &Ctx<'_>) -> Option<Finding> {
+    let h = cx.h;
     if h.outcome != Outcome::Incomplete || h.client_hello.is_none() || !h.gaps.is_empty() {
         return None;
     }
@@ -832,34 +1935,54 @@ fn capture_ended(h: &Handshake) -> Option<Finding> {
     )
 }
 
-/// What an alert usually means in a handshake (RFC 8446 §6.2, RFC 5246 §7.2.2).
+/// What an alert means when it ends a handshake: every description of the
+/// IANA "TLS Alerts" registry (RFC 8446 §6.2, RFC 5246 §7.2, RFC 6066 §3,
+/// RFC 7301 §3.2, RFC 7507, RFC 8879, RFC 9147, draft-ietf-tls-esni).
 pub fn alert_meaning(code: Option<u8>) -> Option<&'static str> {
     Some(match AlertDescription(code?).0 {
-        10 => "a message arrived out of order",
-        20 | 21 => "record protection failed (keys differ, or the record was corrupted)",
+        0 => "the sender closed the connection before the handshake finished",
+        10 => {
+            "a message arrived out of order (or the peer sent something that is not the expected TLS message)"
+        }
+        20 => "record protection failed (keys differ, or the record was corrupted in transit)",
+        21 => "a record could not be decrypted (obsolete alert)",
         22 => "a record was too long",
+        30 => "decompression failed (obsolete)",
         40 => "no acceptable set of parameters (cipher suite, group, signature scheme)",
-        42 => "the certificate was corrupt or unverifiable",
-        43 => "the certificate type is not supported",
-        44 => "the certificate was revoked",
+        41 => "the client has no certificate to send (SSL 3.0)",
+        42 => "the certificate was corrupt or its signature did not verify",
+        43 => {
+            "the certificate is of a type or usage the peer does not support (key usage, EKU, key algorithm)"
+        }
+        44 => "the certificate was revoked by its CA",
         45 => "the certificate is expired or not yet valid",
-        46 => "the certificate was not accepted (often: untrusted or incomplete chain)",
-        47 => "a field in the handshake was out of range",
-        48 => "the certificate chain does not end at a trusted CA",
-        49 => "access denied",
-        50 => "a message could not be decoded",
-        51 => "a signature or the Finished check failed",
+        46 => {
+            "the certificate was not accepted (often: untrusted or incomplete chain, name mismatch)"
+        }
+        47 => "a field in the handshake was out of range or inconsistent",
+        48 => "the certificate chain does not end at a CA the peer trusts",
+        49 => "the peer's certificate is valid but not authorized",
+        50 => "a message could not be decoded (malformed, truncated, or mangled by a middlebox)",
+        51 => "a signature or the Finished check failed (wrong key, broken offload)",
+        52 => "too many connection IDs requested (DTLS)",
+        60 => "export restriction (obsolete)",
         70 => "the protocol version is not supported",
         71 => "the offered parameters are too weak for the peer's policy",
-        80 => "an internal error on the sender",
+        80 => "an internal error on the sender (on Windows often a private-key access problem)",
         86 => "a downgrade was detected (inappropriate_fallback)",
-        90 => "the user cancelled",
+        90 => "the user or application cancelled the handshake",
         100 => "renegotiation refused",
         109 => "a required extension is missing",
-        110 => "an extension was not expected",
+        110 => "an extension was sent that the peer did not offer or cannot accept",
+        111 => "a certificate from a URL could not be obtained",
         112 => "the server name (SNI) is not recognized",
+        113 => "the OCSP status response was invalid",
+        114 => "a certificate hash value did not match",
+        115 => "the pre-shared key identity is unknown",
         116 => "a client certificate is required",
+        117 => "a general error the sender did not specify",
         120 => "no ALPN protocol in common",
+        121 => "the server requires Encrypted Client Hello",
         _ => return None,
     })
 }

@@ -75,6 +75,9 @@ pub struct CauseCount {
     pub code: Code,
     /// Handshakes with this cause.
     pub count: u64,
+    /// In a few words, from the first such handshake ("server offers at
+    /// most TLS 1.0, clients require TLS 1.2+").
+    pub headline: String,
     /// The message of the first such handshake.
     pub example: String,
     /// Its first frame.
@@ -169,7 +172,7 @@ pub struct Rollup {
 #[derive(Debug, Default, Clone)]
 struct ServerAcc {
     counts: [u64; 3],
-    causes: HashMap<Code, (u64, String, u64)>,
+    causes: HashMap<Code, (u64, String, String, u64)>,
     negotiated: Vec<(Version, Option<CipherSuite>, u64)>,
 }
 
@@ -212,10 +215,14 @@ impl Rollup {
         if h.outcome != Outcome::Established {
             let f = r.cause().or_else(|| r.findings.first());
             if let Some(f) = f {
-                let e = acc
-                    .causes
-                    .entry(f.code)
-                    .or_insert_with(|| (0, f.message.clone(), h.first_frame));
+                let e = acc.causes.entry(f.code).or_insert_with(|| {
+                    let headline = if f.headline.is_empty() {
+                        text::cause_phrase(Some(f.code)).to_string()
+                    } else {
+                        f.headline.clone()
+                    };
+                    (0, headline, f.message.clone(), h.first_frame)
+                });
                 e.0 += 1;
             }
         }
@@ -263,9 +270,10 @@ impl ServerAcc {
         let mut causes: Vec<CauseCount> = self
             .causes
             .iter()
-            .map(|(c, (n, ex, fr))| CauseCount {
+            .map(|(c, (n, hl, ex, fr))| CauseCount {
                 code: *c,
                 count: *n,
+                headline: hl.clone(),
                 example: ex.clone(),
                 example_frame: *fr,
             })

@@ -23,9 +23,34 @@ struct Group {
     outcome: Outcome,
     server: String,
     code: Option<Code>,
+    /// The first example's headline for the cause ("server offers at most
+    /// TLS 1.0, clients require TLS 1.2+").
+    headline: String,
     count: u64,
     first_frame: u64,
     examples: Vec<String>,
+}
+
+/// Failed first, then incomplete, then established handshakes with warnings.
+fn outcome_rank(o: Outcome) -> u8 {
+    match o {
+        Outcome::Failed => 0,
+        Outcome::Incomplete => 1,
+        Outcome::Established => 2,
+    }
+}
+
+/// 1004 → "1,004".
+pub fn thousands(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::with_capacity(d.len() + d.len() / 3);
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Renders the text report.
@@ -72,6 +97,17 @@ pub fn cause_phrase(code: Option<Code>) -> &'static str {
         Some(Code::CertificateMissingServerAuthEku) => "certificate lacks Server Authentication",
         Some(Code::CertificateUntrusted) => "certificate chain not trusted",
         Some(Code::ClientCertificateRequired) => "client certificate required",
+        Some(Code::CertificateNotYetValid) => "certificate not yet valid",
+        Some(Code::CertificateChainOrder) => "certificate chain out of order",
+        Some(Code::CertificateWeak) => "weak certificate key or signature",
+        Some(Code::ClientCertificateRejected) => "server rejects the client's certificate",
+        Some(Code::AlpnMismatch) => "no application protocol (ALPN) in common",
+        Some(Code::InappropriateFallback) => "server refuses the client's downgraded retry",
+        Some(Code::UnrecognizedName) => "server does not know the requested name",
+        Some(Code::SniRequired) => "server needs SNI; hellos without it are refused",
+        Some(Code::RenegotiationRefused) => "renegotiation refused or not secure",
+        Some(Code::HelloRetryRequest) => "HelloRetryRequest (extra round trip)",
+        Some(Code::LegacyProtocol) => "legacy protocol in use",
         Some(Code::ServerAlert) => "server sends an alert",
         Some(Code::ClientAlert) => "client sends an alert",
         Some(Code::ClientAborted) => "client gives up after the ServerHello",
@@ -281,10 +317,20 @@ fn render_handshake(r: &Record<'_>) -> String {
 impl<W: Write> Sink for TextReport<W> {
     fn record(&mut self, r: &Record<'_>) -> std::io::Result<()> {
         let h = r.handshake;
-        if h.outcome == Outcome::Established {
-            return Ok(());
-        }
-        let code = r.cause().or_else(|| r.findings.first()).map(|f| f.code);
+        let lead = if h.outcome == Outcome::Established {
+            // Only established handshakes with something to warn about.
+            match r.findings.iter().find(|f| f.severity == Severity::Warning) {
+                Some(f) => Some(f),
+                None => return Ok(()),
+            }
+        } else {
+            r.cause().or_else(|| r.findings.first())
+        };
+        let code = lead.map(|f| f.code);
+        let headline = match lead {
+            Some(f) if !f.headline.is_empty() => f.headline.clone(),
+            _ => cause_phrase(code).to_string(),
+        };
         let key = (h.outcome, h.server.to_string(), code);
         let idx = match self.index.get(&key) {
             Some(&i) => i,
@@ -293,6 +339,7 @@ impl<W: Write> Sink for TextReport<W> {
                     outcome: h.outcome,
                     server: key.1.clone(),
                     code,
+                    headline,
                     count: 0,
                     first_frame: h.first_frame,
                     examples: Vec::new(),
@@ -365,8 +412,8 @@ impl<W: Write> Sink for TextReport<W> {
         }
         let mut groups: Vec<&Group> = self.groups.iter().collect();
         groups.sort_by(|a, b| {
-            a.outcome
-                .cmp(&b.outcome)
+            outcome_rank(a.outcome)
+                .cmp(&outcome_rank(b.outcome))
                 .then(b.count.cmp(&a.count))
                 .then(a.first_frame.cmp(&b.first_frame))
         });
@@ -397,9 +444,22 @@ impl<W: Write> Sink for TextReport<W> {
                 let _ = writeln!(o, "  … and {} more servers", ok.len() - 20);
             }
         }
-        for (outcome, title) in [
-            (Outcome::Failed, "Failed, by server and cause:"),
-            (Outcome::Incomplete, "Incomplete, by server and reason:"),
+        for (outcome, title, verb) in [
+            (
+                Outcome::Failed,
+                "Failed, by server and cause (largest first):",
+                "failed",
+            ),
+            (
+                Outcome::Incomplete,
+                "Incomplete, by server and reason:",
+                "incomplete",
+            ),
+            (
+                Outcome::Established,
+                "Established, with warnings:",
+                "with warnings",
+            ),
         ] {
             let gs: Vec<&&Group> = groups.iter().filter(|g| g.outcome == outcome).collect();
             if gs.is_empty() {
@@ -415,12 +475,17 @@ impl<W: Write> Sink for TextReport<W> {
                     .unwrap_or(g.count);
                 let _ = writeln!(
                     o,
-                    "  {:<24} {:>6} of {:<6} {:<28} {}",
+                    "  {} — {} of {} {} {verb}: {}  {}",
                     g.server.bold(),
-                    g.count,
-                    total,
-                    g.code.map(|c| c.as_str()).unwrap_or("-"),
-                    cause_phrase(g.code)
+                    thousands(g.count),
+                    thousands(total),
+                    if total == 1 {
+                        "handshake"
+                    } else {
+                        "handshakes"
+                    },
+                    g.headline,
+                    format!("[{}]", g.code.map(|c| c.as_str()).unwrap_or("-")).dimmed()
                 );
             }
         }

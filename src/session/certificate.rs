@@ -39,6 +39,25 @@ pub struct Certificate {
     /// Why the DER could not be decoded, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_error: Option<String>,
+    /// Common names of the subject.
+    #[serde(skip)]
+    pub cn: Vec<String>,
+    /// RSA modulus / EC field size in bits (0 when unknown).
+    #[serde(skip)]
+    pub key_bits: u32,
+    /// The key is RSA.
+    #[serde(skip)]
+    pub key_rsa: bool,
+    /// "SHA-1", "MD5" or "MD2" when the signature uses that broken hash.
+    #[serde(skip)]
+    pub weak_signature_hash: Option<&'static str>,
+    /// Subject and issuer names are the same (self-issued; a root or a
+    /// self-signed leaf).
+    #[serde(skip)]
+    pub self_issued: bool,
+    /// basicConstraints says CA.
+    #[serde(skip)]
+    pub ca: bool,
 }
 
 /// Summarises one DER certificate.
@@ -57,6 +76,12 @@ pub fn summarize(der: &[u8]) -> Certificate {
         eku: Vec::new(),
         sha256,
         parse_error: None,
+        cn: Vec::new(),
+        key_bits: 0,
+        key_rsa: false,
+        weak_signature_hash: None,
+        self_issued: false,
+        ca: false,
     };
     let cert = match X509Certificate::from_der(der) {
         Ok((_, cert)) => cert,
@@ -67,6 +92,14 @@ pub fn summarize(der: &[u8]) -> Certificate {
     };
     out.subject = cert.subject().to_string();
     out.issuer = cert.issuer().to_string();
+    out.cn = cert
+        .subject()
+        .iter_common_name()
+        .filter_map(|a| a.as_str().ok())
+        .map(str::to_string)
+        .collect();
+    out.self_issued = cert.subject().as_raw() == cert.issuer().as_raw();
+    out.ca = cert.is_ca();
     let validity = cert.validity();
     out.not_before_unix = validity.not_before.timestamp();
     out.not_after_unix = validity.not_after.timestamp();
@@ -82,13 +115,21 @@ pub fn summarize(der: &[u8]) -> Certificate {
         }
     }
     out.key = match cert.public_key().parsed() {
-        Ok(x509_parser::public_key::PublicKey::RSA(k)) => format!("RSA {}", k.key_size()),
-        Ok(x509_parser::public_key::PublicKey::EC(p)) => format!("EC {}", p.key_size()),
+        Ok(x509_parser::public_key::PublicKey::RSA(k)) => {
+            out.key_rsa = true;
+            out.key_bits = u32::try_from(k.key_size()).unwrap_or(0);
+            format!("RSA {}", k.key_size())
+        }
+        Ok(x509_parser::public_key::PublicKey::EC(p)) => {
+            out.key_bits = u32::try_from(p.key_size()).unwrap_or(0);
+            format!("EC {}", p.key_size())
+        }
         Ok(x509_parser::public_key::PublicKey::DSA(_)) => "DSA".to_string(),
         Ok(_) => cert.public_key().algorithm.algorithm.to_id_string(),
         Err(_) => cert.public_key().algorithm.algorithm.to_id_string(),
     };
     let sig_oid = &cert.signature_algorithm.algorithm;
+    out.weak_signature_hash = weak_hash(&sig_oid.to_id_string());
     out.signature_algorithm = x509_parser::oid_registry::OidRegistry::default()
         .with_crypto()
         .get(sig_oid)
@@ -112,6 +153,20 @@ pub fn summarize(der: &[u8]) -> Certificate {
         out.eku.extend(e.other.iter().map(|o| o.to_id_string()));
     }
     out
+}
+
+/// The broken hash a signature algorithm uses, by OID (RFC 3279 §2.2,
+/// RFC 8017 App. C).
+fn weak_hash(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "1.2.840.113549.1.1.2" => "MD2",
+        "1.2.840.113549.1.1.4" => "MD5",
+        "1.2.840.113549.1.1.5" // sha1WithRSAEncryption
+        | "1.3.14.3.2.29" // sha1WithRSASignature (OIW)
+        | "1.2.840.10045.4.1" // ecdsa-with-SHA1
+        | "1.2.840.10040.4.3" => "SHA-1", // dsa-with-sha1
+        _ => return None,
+    })
 }
 
 fn ip_string(b: &[u8]) -> String {

@@ -241,6 +241,15 @@ pub struct Termination {
     pub after_ns: i64,
 }
 
+/// The client's Certificate message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClientCertificate {
+    /// The frame carrying it.
+    pub frame: u64,
+    /// Certificates in it (0: the client has none to give).
+    pub certificates: usize,
+}
+
 /// Missing bytes in one direction, while the handshake was not yet decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct GapFacts {
@@ -328,6 +337,10 @@ pub struct Handshake {
     /// Frame of a CertificateRequest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_request_frame: Option<u64>,
+    /// The client's Certificate message (TLS ≤ 1.2), answering a
+    /// CertificateRequest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<ClientCertificate>,
     /// Alerts, in order.
     pub alerts: Vec<AlertFacts>,
     /// ChangeCipherSpec frames: client's, server's.
@@ -614,6 +627,7 @@ impl Tracker {
             certificates: Vec::new(),
             certificate_frame: None,
             certificate_request_frame: None,
+            client_certificate: None,
             alerts: Vec::new(),
             ccs: [None, None],
             termination: None,
@@ -747,6 +761,12 @@ impl Tracker {
                 }
             }
             tls::EventKind::Certificate(chain) => {
+                if side == Side::Client && h.client_certificate.is_none() {
+                    h.client_certificate = Some(ClientCertificate {
+                        frame: ev.frames.first().copied().unwrap_or(0),
+                        certificates: chain.len(),
+                    });
+                }
                 if side == Side::Server && h.certificates.is_empty() {
                     h.certificate_frame = ev.frames.first().copied();
                     h.certificates = chain

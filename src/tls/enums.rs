@@ -66,6 +66,44 @@ newtype_u16!(
     extension_name
 );
 
+impl CipherSuite {
+    /// A signaling value, not a suite: TLS_EMPTY_RENEGOTIATION_INFO_SCSV
+    /// (RFC 5746 §3.3) or TLS_FALLBACK_SCSV (RFC 7507 §2).
+    pub fn is_signaling(self) -> bool {
+        matches!(self.0, 0x00ff | 0x5600)
+    }
+
+    /// The protocol versions the suite runs on, lowest and highest: TLS 1.3
+    /// suites only on TLS 1.3 (RFC 8446 §B.4); suites with AEAD ciphers or
+    /// SHA-256/384 MACs or PRFs were defined for TLS 1.2 (RFC 5246 §A.5,
+    /// RFC 5288, RFC 5289) and run on nothing older; the rest from SSL 3.0 up
+    /// to TLS 1.2. `None` for unknown and signaling values.
+    pub fn versions(self) -> Option<(Version, Version)> {
+        use tls_parser::{TlsCipherMac, TlsPRF};
+        if self.is_signaling() || self.is_grease() {
+            return None;
+        }
+        if self.0 >> 8 == 0x13 {
+            return Some((Version(0x0304), Version(0x0304)));
+        }
+        let c = tls_parser::TlsCipherSuite::from_id(self.0)?;
+        let tls12 = matches!(
+            c.mac,
+            TlsCipherMac::Aead | TlsCipherMac::HmacSha256 | TlsCipherMac::HmacSha384
+        ) || matches!(c.prf, TlsPRF::Sha256 | TlsPRF::Sha384);
+        let min = if tls12 { 0x0303 } else { 0x0300 };
+        Some((Version(min), Version(0x0303)))
+    }
+
+    /// Whether the suite can be used on `v` (unknown suites: assumed yes).
+    pub fn runs_on(self, v: Version) -> bool {
+        match self.versions() {
+            Some((lo, hi)) => lo <= v && v <= hi,
+            None => !self.is_signaling(),
+        }
+    }
+}
+
 /// An alert description (RFC 8446 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct AlertDescription(pub u8);
