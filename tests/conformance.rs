@@ -258,3 +258,105 @@ fn conformance_handshakes_agree_with_tshark_reference() {
     assert!(compared > 0);
     assert!(low.is_empty(), "agreement below {MIN_AGREEMENT}: {low:?}");
 }
+
+/// "2600:1f13:00f8::1:443" or "1.2.3.4:443" (the owners' spelling) → a socket address.
+fn owner_addr(s: &str) -> Option<SocketAddr> {
+    let (ip, port) = s.rsplit_once(':')?;
+    Some(SocketAddr::new(ip.parse().ok()?, port.parse().ok()?))
+}
+
+/// The finding code an owner's failure test name calls for.
+fn owner_failure_code(test_name: &str) -> Option<&'static str> {
+    let t = test_name.to_ascii_lowercase();
+    if !(t.contains("error") || t.contains("invalid") || t.contains("fail")) {
+        return None;
+    }
+    if t.contains("cipher") {
+        Some("no-shared-cipher")
+    } else if t.contains("version") {
+        Some("version-mismatch")
+    } else if t.contains("cert") {
+        Some("certificate-")
+    } else {
+        Some("")
+    }
+}
+
+/// No false failure: every connection the owners published with the
+/// server's answer (its version, cipher or JA3S) gets no error-severity
+/// finding from tlstriage — unless the owner's own test is a failure test
+/// ("TLS Cipher Error"…), whose cause must then be the one it names. (No
+/// row of this corpus edition sets `established` itself; the server's
+/// published answer is the strongest "this worked" the owners give.)
+#[test]
+fn conformance_owner_published_handshakes_have_no_false_failure() {
+    let Some(corpus) = corpus() else { return };
+    let text =
+        std::fs::read_to_string(corpus.join("expected/handshakes_owner_published.jsonl")).unwrap();
+    let mut by_file: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+    let (mut rows, mut matched, mut failures_named) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for line in text.lines() {
+        let o: serde_json::Value = serde_json::from_str(line).unwrap();
+        if o["transport"] == "udp" || o["client"].is_null() {
+            continue;
+        }
+        if o["cipher"].is_null() && o["ja3s"].is_null() && o["version"].is_null() {
+            continue;
+        }
+        let file = o["file"].as_str().unwrap().to_string();
+        let (Some(client), Some(server)) = (
+            owner_addr(o["client"].as_str().unwrap()),
+            o["server"].as_str().and_then(owner_addr),
+        ) else {
+            continue;
+        };
+        rows += 1;
+        let lines = by_file.entry(file.clone()).or_insert_with(|| {
+            let bytes = std::fs::read(corpus.join(&file)).unwrap_or_default();
+            crate::support::analyze_bytes(&bytes, &file).unwrap_or_default()
+        });
+        let ours: Vec<&serde_json::Value> = crate::support::handshakes(lines)
+            .into_iter()
+            .filter(|h| {
+                h["client"].as_str() == Some(&client.to_string())
+                    && h["server"].as_str() == Some(&server.to_string())
+            })
+            .collect();
+        if ours.is_empty() {
+            continue;
+        }
+        matched += 1;
+        let errors: Vec<String> = ours
+            .iter()
+            .flat_map(|h| h["findings"].as_array().unwrap().iter())
+            .filter(|f| f["severity"] == "error")
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        let expect = o["test_name"].as_str().and_then(owner_failure_code);
+        match expect {
+            Some(prefix) => {
+                failures_named += 1;
+                if !errors.iter().any(|c| c.starts_with(prefix)) {
+                    wrong.push(format!(
+                        "{file} {client}: owner test {:?}, ours {errors:?}",
+                        o["test_name"]
+                    ));
+                }
+            }
+            None if !errors.is_empty() => wrong.push(format!(
+                "{file} {client}: owner shows the server's answer, ours {errors:?}"
+            )),
+            None => {}
+        }
+    }
+    eprintln!(
+        "conformance: {rows} owner-published answered connections, {matched} matched, {failures_named} owner failure tests, {} disagreements",
+        wrong.len()
+    );
+    assert!(
+        matched as f64 >= rows as f64 * MIN_AGREEMENT,
+        "only {matched} of {rows} owner rows matched a handshake"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -41,8 +41,25 @@ pub fn issues(chain: &[Certificate], sni: Option<&str>, now_unix: i64) -> Vec<Is
         return out;
     }
     let now = date(now_unix);
+    let parsed = chain.iter().filter(|c| c.parse_error.is_none()).count();
+    let early = chain
+        .iter()
+        .filter(|c| c.parse_error.is_none() && now_unix < c.not_before_unix)
+        .count();
+    if parsed > 1 && early == parsed {
+        out.push(Issue {
+            code: Code::CertificateNotYetValid,
+            index: 0,
+            what: format!(
+                "every certificate of the chain becomes valid only after the capture's time ({now}; the leaf from {}): the clock of the capturing machine (or of the client) is wrong",
+                date(leaf.not_before_unix)
+            ),
+            headline: "capture or client clock is wrong".to_string(),
+            self_signed: false,
+        });
+    }
     for (i, c) in chain.iter().enumerate() {
-        if c.parse_error.is_some() {
+        if c.parse_error.is_some() || (parsed > 1 && early == parsed) {
             continue;
         }
         let which = describe(i, c);
@@ -116,30 +133,18 @@ pub fn issues(chain: &[Certificate], sni: Option<&str>, now_unix: i64) -> Vec<Is
             headline: "self-signed certificate".to_string(),
             self_signed: true,
         });
-    } else if let Some((top, top_index)) = chain_top(chain)
-        && !top.self_issued
-    {
-        let sent = chain.len();
-        let what = if sent == 1 {
-            format!(
-                "the server sent only its leaf certificate, issued by {}: unless that issuer is itself a root the client trusts, the intermediate certificate is missing",
-                top.issuer
-            )
-        } else {
-            format!(
-                "the chain the server sent ({sent} certificates) ends at {}, issued by {} which the server did not send: the client must have that CA as a trusted root",
-                top.subject, top.issuer
-            )
-        };
+    } else if chain.len() == 1 {
+        // A chain that ends at an intermediate issued by a root the server
+        // did not send is normal (roots are not sent); a lone leaf issued by
+        // someone else usually lacks its intermediate.
         out.push(Issue {
             code: Code::CertificateUntrusted,
-            index: top_index,
-            what,
-            headline: if sent == 1 {
-                "chain possibly incomplete (leaf only)".to_string()
-            } else {
-                "chain does not reach a root the client trusts".to_string()
-            },
+            index: 0,
+            what: format!(
+                "the server sent only its leaf certificate, issued by {}: unless that issuer is itself a root the client trusts, the intermediate certificate is missing",
+                leaf.issuer
+            ),
+            headline: "chain possibly incomplete (leaf only)".to_string(),
             self_signed: false,
         });
     }
@@ -197,7 +202,7 @@ fn date(t: i64) -> String {
 
 /// The last certificate reached from the leaf by following issuers through
 /// the certificates sent, in any order.
-fn chain_top(chain: &[Certificate]) -> Option<(&Certificate, usize)> {
+pub fn chain_top(chain: &[Certificate]) -> Option<(&Certificate, usize)> {
     let mut at = 0;
     for _ in 0..chain.len() {
         let c = chain.get(at)?;
@@ -373,6 +378,20 @@ mod tests {
             ]
         );
         assert!(v[1].what.contains("0x800b0110"));
+    }
+
+    #[test]
+    fn issues_chain_ending_at_unsent_root_is_normal() {
+        let chain = [cert("a", "Inter", &["a"]), cert("Inter", "Root", &[])];
+        assert_eq!(issues(&chain, Some("a"), 1_500), vec![]);
+    }
+
+    #[test]
+    fn issues_whole_chain_in_the_future_blames_the_clock() {
+        let chain = [cert("a", "Inter", &["a"]), cert("Inter", "Root", &[])];
+        let v = issues(&chain, Some("a"), 500);
+        assert_eq!(codes(&v), [Code::CertificateNotYetValid]);
+        assert!(v[0].what.contains("clock"), "{v:?}");
     }
 
     #[test]

@@ -301,10 +301,7 @@ pub fn certificate(
         CertificateUntrusted if issue.self_signed => vec![
             format!("Replace the self-signed certificate with one issued by a CA the clients trust (public, or the enterprise CA distributed by Group Policy), or install this certificate as trusted on every client (Windows: Trusted Root Certification Authorities; Linux: update-ca-certificates). {rebind}"),
         ],
-        CertificateUntrusted => vec![
-            "Send the whole chain: install the intermediate CA certificates on the server (Windows: Intermediate Certification Authorities store of the computer — Schannel sends what it can build; Linux: append them to the certificate file / ssl_certificate, or SSLCertificateChainFile).".to_string(),
-            "Make the client trust the root: a public CA, or distribute the private root to clients (Windows: Trusted Root Certification Authorities via Group Policy; Linux: update-ca-certificates). Windows reports an untrusted root as CERT_E_UNTRUSTEDROOT 0x800b0109 and a missing intermediate as CERT_E_CHAINING 0x800b010a; `certutil -verify -urlfetch server.cer` shows which.".to_string(),
-        ],
+        CertificateUntrusted => untrusted_chain(),
         CertificateChainOrder => vec![
             "Order the chain leaf → intermediate(s) → (optional) root. Linux: concatenate the files in that order into ssl_certificate / SSLCertificateFile. Windows builds the chain itself from its stores: remove stale or cross-signed intermediates that lead it astray (`certutil -verify -urlfetch server.cer`).".to_string(),
         ],
@@ -315,6 +312,14 @@ pub fn certificate(
     };
     r.push(linux);
     r
+}
+
+/// The client does not trust the chain.
+pub fn untrusted_chain() -> Vec<String> {
+    vec![
+        "Send the whole chain: install the intermediate CA certificates on the server (Windows: Intermediate Certification Authorities store of the computer — Schannel sends what it can build; Linux: append them to the certificate file / ssl_certificate, or SSLCertificateChainFile).".to_string(),
+        "Make the client trust the root: a public CA, or distribute the private root to clients (Windows: Trusted Root Certification Authorities via Group Policy; Linux: update-ca-certificates). Windows reports an untrusted root as CERT_E_UNTRUSTEDROOT 0x800b0109 and a missing intermediate as CERT_E_CHAINING 0x800b010a; `certutil -verify -urlfetch server.cer` shows which.".to_string(),
+    ]
 }
 
 /// Schannel's status for an alert, as Windows logs it (event 36887/36888

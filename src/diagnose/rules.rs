@@ -1250,6 +1250,10 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
     } else {
         format!(" Also: {}.", others.join("; "))
     };
+    if alert.is_none() && chosen.is_none() {
+        // A silent abort with nothing wrong in sight: not a certificate verdict.
+        return None;
+    }
     let f = match chosen {
         Some(i) => Finding::new(
             i.code,
@@ -1259,6 +1263,20 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
         )
         .remedies(remedies::certificate(i, ch.sni.as_deref(), h.server))
         .headline(i.headline.clone()),
+        None if code == UNKNOWN_CA => {
+            let (top, _) = certs::chain_top(&h.certificates)?;
+            Finding::new(
+                Code::CertificateUntrusted,
+                Severity::Error,
+                format!(
+                    "{how}: the chain the server sent ends at {}, issued by {}, and the client does not trust that CA (or lacks an intermediate between them).{also}",
+                    top.subject, top.issuer
+                ),
+                frames,
+            )
+            .remedies(remedies::untrusted_chain())
+            .headline("client does not trust the certificate's CA")
+        }
         None => {
             let clock = if code == CERTIFICATE_EXPIRED {
                 " Every certificate in the chain is valid at the capture's time: check the client's clock, or an expired intermediate or root in the client's own store."
