@@ -325,12 +325,16 @@ mod tests {
             self.stream(dir, StreamEvent::Reset { frame, ts })
         }
         fn finish(self) -> (crate::session::Handshake, Vec<Finding>) {
+            self.finish_with(&ServerView::default())
+        }
+        /// Finishes and diagnoses against what the server showed elsewhere.
+        fn finish_with(self, view: &ServerView) -> (crate::session::Handshake, Vec<Finding>) {
             let mut hs = self
                 .tracker
                 .finish(CloseReason::EndOfCapture, Timestamp(self.t));
             assert_eq!(hs.len(), 1, "{hs:#?}");
             let h = hs.remove(0);
-            let f = diagnose(&h, &ServerView::default());
+            let f = diagnose(&h, view);
             (h, f)
         }
     }
@@ -793,5 +797,376 @@ mod tests {
             assert!(!x.frames.is_empty());
             assert!(!x.remedies.is_empty());
         }
+    }
+
+    use crate::diagnose::knowledge::Seen;
+    use crate::session::{Certificate, ClientCertificate};
+    use crate::tls::NamedGroup;
+
+    fn seen<T>(value: T, frame: u64) -> Seen<T> {
+        Seen {
+            value,
+            count: 3,
+            frame,
+        }
+    }
+
+    /// A ClientHello with these suites, versions, SNI and groups.
+    fn ch_with(
+        versions: &[u16],
+        legacy: u16,
+        suites: &[u16],
+        sni: Option<&str>,
+        groups: &[u16],
+    ) -> EventKind {
+        EventKind::ClientHello(Box::new(ClientHello {
+            record_version: Version(0x0301),
+            version: Version(legacy),
+            cipher_suites: suites.iter().map(|&c| CipherSuite(c)).collect(),
+            supported_versions: versions.iter().map(|&v| Version(v)).collect(),
+            sni: sni.map(str::to_string),
+            groups: groups.iter().map(|&g| NamedGroup(g)).collect(),
+            key_share_groups: groups.iter().take(1).map(|&g| NamedGroup(g)).collect(),
+            alpn: vec!["h2".into()],
+            ..ClientHello::default()
+        }))
+    }
+
+    /// TLS 1.2-only AES-GCM suites, as modern clients offer with TLS 1.3 off.
+    const GCM_ONLY: &[u16] = &[0xc02f, 0xc030];
+
+    #[test]
+    fn diagnose_handshake_failure_from_server_proven_tls10_is_version_mismatch_high() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("a.test"), &[]))
+            .tls(S2C, 6, alert(2, 40));
+        let view = ServerView {
+            capped: Some(seen(Version(0x0301), 40)),
+            versions: vec![seen(Version(0x0301), 40)],
+            ..ServerView::default()
+        };
+        let (_, f) = s.finish_with(&view);
+        assert_eq!(codes(&f), ["version-mismatch"]);
+        assert_eq!(f[0].confidence, Some(Confidence::High));
+        assert_eq!(f[0].frames, [4, 6, 40]);
+        assert!(
+            f[0].message
+                .contains("none of the client's 2 cipher suites runs on TLS 1.0")
+        );
+        assert_eq!(
+            f[0].headline,
+            "server offers at most TLS 1.0, clients require more than TLS 1.0"
+        );
+    }
+
+    #[test]
+    fn diagnose_handshake_failure_from_server_using_other_suite_is_no_shared_cipher_high() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("a.test"), &[]))
+            .tls(S2C, 6, alert(2, 40));
+        let view = ServerView {
+            versions: vec![seen(Version(0x0303), 30)],
+            suites: vec![seen(CipherSuite(0x002f), 30)],
+            ..ServerView::default()
+        };
+        let (_, f) = s.finish_with(&view);
+        assert_eq!(codes(&f), ["no-shared-cipher"]);
+        assert_eq!(f[0].confidence, Some(Confidence::High));
+        assert!(
+            f[0].message.contains("TLS_RSA_WITH_AES_128_CBC_SHA"),
+            "{}",
+            f[0].message
+        );
+        // The same refusal with no other handshake in the capture is only medium.
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("a.test"), &[]))
+            .tls(S2C, 6, alert(2, 40));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["no-shared-cipher"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+    }
+
+    #[test]
+    fn diagnose_handshake_failure_to_tls13_only_client_is_no_shared_group() {
+        let mut s = Script::new();
+        s.tls(
+            C2S,
+            4,
+            ch_with(
+                &[0x0304],
+                0x0303,
+                &[0x1301, 0x1302],
+                Some("a.test"),
+                &[0x001d],
+            ),
+        )
+        .tls(S2C, 6, alert(2, 40));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["no-shared-group"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+        assert!(f[0].message.contains("x25519"), "{}", f[0].message);
+        // With the server's groups known from other clients: high.
+        let mut s = Script::new();
+        s.tls(
+            C2S,
+            4,
+            ch_with(&[0x0304], 0x0303, &[0x1301], Some("a.test"), &[0x001d]),
+        )
+        .tls(S2C, 6, alert(2, 40));
+        let view = ServerView {
+            versions: vec![seen(Version(0x0304), 20)],
+            suites: vec![seen(CipherSuite(0x1301), 20)],
+            groups: vec![seen(NamedGroup(0x0017), 20)],
+            ..ServerView::default()
+        };
+        let (_, f) = s.finish_with(&view);
+        assert_eq!(codes(&f), ["no-shared-group"]);
+        assert_eq!(f[0].confidence, Some(Confidence::High));
+        assert!(f[0].message.contains("secp256r1"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn diagnose_reset_of_sni_less_hello_at_sni_server_is_sni_required() {
+        let sni_server = ServerView {
+            with_sni: Some(seen((), 12)),
+            ..ServerView::default()
+        };
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, None, &[]))
+            .rst(S2C, 5);
+        let (_, f) = s.finish_with(&sni_server);
+        assert_eq!(codes(&f), ["sni-required"]);
+        assert_eq!(f[0].frames, [4, 5, 12]);
+        assert!(f[0].remedies[0].contains("0.0.0.0:443"));
+        // The same reset with SNI in the hello is a broken binding, not SNI.
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("a.test"), &[]))
+            .rst(S2C, 5);
+        let (_, f) = s.finish_with(&sni_server);
+        assert_eq!(codes(&f), ["reset-after-client-hello"]);
+        // And without SNI at a server that also serves SNI-less clients.
+        let both = ServerView {
+            without_sni: Some(seen((), 20)),
+            ..sni_server
+        };
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, None, &[]))
+            .rst(S2C, 5);
+        let (_, f) = s.finish_with(&both);
+        assert_eq!(codes(&f), ["reset-after-client-hello"]);
+    }
+
+    #[test]
+    fn diagnose_specific_server_alerts_map_to_their_codes() {
+        for (alert_code, code) in [
+            (86, "inappropriate-fallback"),
+            (120, "alpn-mismatch"),
+            (112, "unrecognized-name"),
+            (116, "client-certificate-required"),
+            (100, "renegotiation-refused"),
+            (80, "server-alert"),
+        ] {
+            let mut s = Script::new();
+            s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("a.test"), &[]))
+                .tls(S2C, 6, alert(2, alert_code));
+            let (_, f) = s.finish();
+            assert_eq!(codes(&f), [code], "alert {alert_code}");
+            assert_eq!(f[0].frames, [4, 6], "alert {alert_code}");
+            assert!(!f[0].remedies.is_empty());
+        }
+    }
+
+    #[test]
+    fn diagnose_server_internal_error_remedy_names_schannel_status() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303)).tls(S2C, 5, alert(2, 80));
+        let (_, f) = s.finish();
+        assert!(f[0].remedies[0].contains("SEC_E_INTERNAL_ERROR (0x80090304)"));
+    }
+
+    fn tls12_flight(s: &mut Script) {
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, sh(0x0303, None, false))
+            .tls(S2C, 6, EventKind::CertificateRequest)
+            .tls(S2C, 6, EventKind::ServerHelloDone);
+    }
+
+    #[test]
+    fn diagnose_tls12_empty_client_certificate_then_alert_is_required() {
+        let mut s = Script::new();
+        tls12_flight(&mut s);
+        s.tls(C2S, 8, EventKind::Certificate(vec![]))
+            .tls(C2S, 8, EventKind::OtherHandshake(16))
+            .tls(S2C, 9, alert(2, 40));
+        let (h, f) = s.finish();
+        assert_eq!(
+            h.client_certificate,
+            Some(ClientCertificate {
+                frame: 8,
+                certificates: 0
+            })
+        );
+        assert_eq!(codes(&f), ["client-certificate-required"]);
+        assert_eq!(f[0].frames, [4, 6, 8, 9]);
+    }
+
+    #[test]
+    fn diagnose_tls12_client_certificate_refused_is_rejected() {
+        let mut s = Script::new();
+        tls12_flight(&mut s);
+        s.tls(
+            C2S,
+            8,
+            EventKind::Certificate(vec![crate::tls::CertificateDer(b"x".to_vec())]),
+        )
+        .tls(S2C, 9, alert(2, 48));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["client-certificate-rejected"]);
+        assert!(f[0].message.contains("unknown_ca"));
+    }
+
+    #[test]
+    fn diagnose_hrr_for_group_client_lacks_then_close_is_no_shared_group() {
+        let mut s = Script::new();
+        s.tls(
+            C2S,
+            4,
+            ch_with(&[0x0304], 0x0303, &[0x1301], Some("a.test"), &[0x001d]),
+        )
+        .tls(
+            S2C,
+            5,
+            EventKind::ServerHello(Box::new(ServerHello {
+                record_version: Version(0x0303),
+                version: Version(0x0303),
+                selected_version: Some(Version(0x0304)),
+                cipher_suite: CipherSuite(0x1301),
+                is_hello_retry_request: true,
+                key_share_group: Some(NamedGroup(0x0018)),
+                ..ServerHello::default()
+            })),
+        )
+        .tls(C2S, 6, alert(2, 47));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["no-shared-group"]);
+        assert_eq!(f[0].confidence, Some(Confidence::High));
+        assert!(
+            f[0].message.contains("secp384r1 is not among"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn diagnose_server_hello_without_renegotiation_info_then_client_alert() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, sh(0x0303, None, false))
+            .tls(C2S, 7, alert(2, 40));
+        let (_, f) = s.finish();
+        // `ch` offers no RFC 5746 signal, so this is a plain client alert.
+        assert_eq!(codes(&f), ["client-alert"]);
+        let mut s = Script::new();
+        s.tls(
+            C2S,
+            4,
+            ch_with(&[], 0x0303, &[0xc02f, 0x00ff], Some("a.test"), &[]),
+        )
+        .tls(S2C, 6, sh(0x0303, None, false))
+        .tls(C2S, 7, alert(2, 40));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["renegotiation-refused"]);
+        assert_eq!(f[0].frames, [4, 6, 7]);
+    }
+
+    fn cert(subject: &str, issuer: &str, not_after: i64) -> Certificate {
+        let mut c = crate::session::certificate::summarize(b"");
+        c.parse_error = None;
+        c.subject = format!("CN={subject}");
+        c.issuer = format!("CN={issuer}");
+        c.cn = vec![subject.to_string()];
+        c.san = vec![subject.to_string()];
+        c.not_before_unix = 0;
+        c.not_after_unix = not_after;
+        c.self_issued = subject == issuer;
+        c.eku = vec!["serverAuth".into()];
+        c.key_rsa = true;
+        c.key_bits = 2048;
+        c
+    }
+
+    /// A TLS 1.2 handshake whose client answers the certificate with `code`.
+    fn rejected_with(chain: Vec<Certificate>, sni: &str, code: u8) -> Vec<Finding> {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some(sni), &[]))
+            .tls(S2C, 6, sh(0x0303, None, false))
+            .tls(S2C, 6, EventKind::ServerHelloDone)
+            .tls(C2S, 7, alert(2, code));
+        let mut hs = s.tracker.finish(CloseReason::EndOfCapture, Timestamp(s.t));
+        let mut h = hs.remove(0);
+        h.certificates = chain;
+        h.certificate_frame = Some(6);
+        diagnose(&h, &ServerView::default())
+    }
+
+    #[test]
+    fn diagnose_client_alerts_map_to_certificate_problems() {
+        // The capture is at t = 1 s.
+        let f = rejected_with(vec![cert("a.test", "CA", 0)], "a.test", 45);
+        assert_eq!(codes(&f)[0], "certificate-expired");
+        assert_eq!(
+            f[0].confidence, None,
+            "the alert names what the chain shows"
+        );
+        assert_eq!(f[0].frames, [4, 6, 7]);
+        let f = rejected_with(vec![cert("b.test", "CA", 9_999)], "a.test", 42);
+        assert_eq!(codes(&f)[0], "certificate-name-mismatch");
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+        let f = rejected_with(vec![cert("a.test", "a.test", 9_999)], "a.test", 48);
+        assert_eq!(codes(&f)[0], "certificate-untrusted");
+        assert!(f[0].message.contains("self-signed"));
+        let mut eku = cert("a.test", "CA", 9_999);
+        eku.eku = vec!["clientAuth".into()];
+        let f = rejected_with(vec![eku], "a.test", 43);
+        assert_eq!(codes(&f)[0], "certificate-missing-server-auth-eku");
+        assert!(f[0].message.contains("0x800b0110"));
+        // certificate_expired with every certificate valid: the client's clock.
+        let f = rejected_with(
+            vec![cert("a.test", "Inter", 9_999), cert("Inter", "Root", 9_999)],
+            "a.test",
+            45,
+        );
+        assert_eq!(codes(&f), ["certificate-rejected"]);
+        assert!(f[0].message.contains("client's clock"));
+        // unknown_ca on a normal chain: the CA at its top is not trusted.
+        let f = rejected_with(
+            vec![cert("a.test", "Inter", 9_999), cert("Inter", "Root", 9_999)],
+            "a.test",
+            48,
+        );
+        assert_eq!(codes(&f), ["certificate-untrusted"]);
+        assert!(
+            f[0].message.contains("issued by CN=Root"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn diagnose_established_with_expired_certificate_warns() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("a.test"), &[]))
+            .tls(S2C, 6, sh(0x0303, None, false))
+            .tls(C2S, 8, EventKind::ChangeCipherSpec)
+            .tls(S2C, 9, EventKind::ChangeCipherSpec);
+        let mut hs = s.tracker.finish(CloseReason::EndOfCapture, Timestamp(s.t));
+        let mut h = hs.remove(0);
+        h.certificates = vec![cert("a.test", "Inter", 0), cert("Inter", "Root", 9_999)];
+        h.certificate_frame = Some(6);
+        let f = diagnose(&h, &ServerView::default());
+        assert_eq!(h.outcome, Outcome::Established);
+        assert_eq!(codes(&f), ["certificate-expired"]);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(f.iter().all(|f| f.severity != Severity::Error));
     }
 }
