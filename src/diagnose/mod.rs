@@ -66,8 +66,10 @@ pub enum Code {
     UnrecognizedName,
     /// The server needs SNI and refuses hellos without it.
     SniRequired,
-    /// Renegotiation was refused, or one side lacks secure renegotiation.
+    /// Renegotiation was refused (no_renegotiation).
     RenegotiationRefused,
+    /// The server lacks RFC 5746 secure renegotiation, and the client refuses it.
+    SecureRenegotiationMissing,
     /// The server asked for another key share (HelloRetryRequest).
     HelloRetryRequest,
     /// SSL 2.0/3.0 or TLS 1.0/1.1 in use.
@@ -120,6 +122,7 @@ impl Code {
             Code::UnrecognizedName => "unrecognized-name",
             Code::SniRequired => "sni-required",
             Code::RenegotiationRefused => "renegotiation-refused",
+            Code::SecureRenegotiationMissing => "secure-renegotiation-missing",
             Code::HelloRetryRequest => "hello-retry-request",
             Code::LegacyProtocol => "legacy-protocol",
             Code::ServerAlert => "server-alert",
@@ -701,15 +704,23 @@ mod tests {
     }
 
     #[test]
-    fn diagnose_client_unknown_ca_is_client_alert() {
+    fn diagnose_client_unknown_ca_without_visible_chain_is_untrusted() {
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch(&[], 0x0303))
+            .tls(S2C, 6, sh(0x0304, None, false))
+            .tls(C2S, 8, alert(2, 48));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["certificate-untrusted"]);
+        assert_eq!(f[0].frames, [4, 6, 8]);
+        assert!(f[0].message.contains("unknown_ca"));
+        // Any other client alert stays a client alert.
         let mut s = Script::new();
         s.tls(C2S, 4, ch(&[], 0x0303))
             .tls(S2C, 6, sh(0x0303, None, false))
-            .tls(S2C, 6, EventKind::Certificate(Vec::new()))
-            .tls(C2S, 8, alert(2, 48));
+            .tls(C2S, 8, alert(2, 51));
         let (_, f) = s.finish();
         assert_eq!(codes(&f), ["client-alert"]);
-        assert!(f[0].message.contains("unknown_ca") || f[0].message.contains("48"));
+        assert!(f[0].message.contains("decrypt_error"));
     }
 
     #[test]
@@ -1075,7 +1086,7 @@ mod tests {
         .tls(S2C, 6, sh(0x0303, None, false))
         .tls(C2S, 7, alert(2, 40));
         let (_, f) = s.finish();
-        assert_eq!(codes(&f), ["renegotiation-refused"]);
+        assert_eq!(codes(&f), ["secure-renegotiation-missing"]);
         assert_eq!(f[0].frames, [4, 6, 7]);
     }
 

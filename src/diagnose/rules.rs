@@ -76,7 +76,7 @@ pub const CAUSES: &[Rule] = &[
         check: tls13_server_rejected_flight,
     },
     Rule {
-        code: Code::RenegotiationRefused,
+        code: Code::SecureRenegotiationMissing,
         check: secure_renegotiation_missing,
     },
     Rule {
@@ -153,6 +153,7 @@ const UNSUPPORTED_CERTIFICATE: u8 = 43;
 const UNKNOWN_CA: u8 = 48;
 const PROTOCOL_VERSION: u8 = 70;
 const INSUFFICIENT_SECURITY: u8 = 71;
+const INTERNAL_ERROR: u8 = 80;
 const INAPPROPRIATE_FALLBACK: u8 = 86;
 const NO_RENEGOTIATION: u8 = 100;
 const UNRECOGNIZED_NAME: u8 = 112;
@@ -441,10 +442,22 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         return None;
     }
     let a = first_alert_from(h, Side::Server)?;
+    let ch = h.client_hello.as_ref()?;
+    if a.code == Some(INTERNAL_ERROR)
+        && ch.version_range().1 < TLS12
+        && !cx
+            .server
+            .versions
+            .iter()
+            .any(|v| v.value <= ch.version_range().1)
+    {
+        let mut frames = ch_frames(h);
+        frames.push(a.frame);
+        return Some(old_client_refused(cx, a, frames));
+    }
     if a.code != Some(HANDSHAKE_FAILURE) && a.code != Some(INSUFFICIENT_SECURITY) {
         return None;
     }
-    let ch = h.client_hello.as_ref()?;
     let view = cx.server;
     let (cmin, cmax) = ch.version_range();
     let offered = ch.offered_versions_text();
@@ -512,9 +525,61 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         );
     }
 
-    // 3. The server negotiated a version this client offers: the version is
-    //    not the problem. Compare suites and groups with what it chose.
-    let same_version: Vec<_> = view.versions.iter().filter(|v| in_offer(v.value)).collect();
+    // 3. Everything this server negotiated with other clients is below this
+    //    client's range, or runs none of its suites: the version is the
+    //    problem (the other clients were older; this one is too new for it).
+    let usable = |v: Version| in_offer(v) && suites.iter().any(|c| c.runs_on(v));
+    if let Some(top) = view.versions.iter().max_by_key(|v| v.value)
+        && top.value < cmax
+        && !view.versions.iter().any(|v| usable(v.value))
+    {
+        frames.push(top.frame);
+        // The alert's record version saying the same is a second clue.
+        let agrees = a.record_version == top.value;
+        let why = match cmin {
+            Some(m) if top.value < m => format!("the client's lowest is {m}"),
+            _ => format!(
+                "none of the client's {} cipher suites runs on {}",
+                suites.len(),
+                top.value
+            ),
+        };
+        let target = server_target(cmin, cmax);
+        let names: Vec<String> = view.versions.iter().map(|v| v.value.to_string()).collect();
+        return Some(
+            Finding::new(
+                Code::VersionMismatch,
+                Severity::Error,
+                format!(
+                    "{refused}. The same server negotiated only {} with other clients in this capture (highest {} in frame {}){}, and {why}: the client offered {offered} — enable {target} on the server.",
+                    names.join(" and "),
+                    top.value,
+                    top.frame,
+                    if agrees {
+                        format!(", and wrote its alert as a {} record", top.value)
+                    } else {
+                        String::new()
+                    },
+                )
+                ,
+                frames,
+            )
+            .remedies(remedies::enable_server_protocol(target))
+            .confidence(if agrees {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            })
+            .headline(format!(
+                "server offers at most {} (seen), clients require newer",
+                top.value
+            )),
+        );
+    }
+
+    // 4. The server negotiated a version this client can use: the version
+    //    is not the problem. Compare suites and groups with what it chose.
+    let same_version: Vec<_> = view.versions.iter().filter(|v| usable(v.value)).collect();
     if let Some(v) = same_version.first() {
         let ok_suites: Vec<_> = view
             .suites
@@ -597,7 +662,7 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         );
     }
 
-    // 4. Only this handshake: the record version of the alert. A server
+    // 5. Only this handshake: the record version of the alert. A server
     //    writes its alert in the highest version it speaks (OpenSSL,
     //    Schannel); one that could speak the client's version would have
     //    negotiated it. Some stacks echo the ClientHello's record version
@@ -632,7 +697,7 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         );
     }
 
-    // 5. A TLS 1.3-only offer that includes the suite every TLS 1.3 server
+    // 6. A TLS 1.3-only offer that includes the suite every TLS 1.3 server
     //    must implement: the usual refusal is the key-exchange group.
     if cmin == Some(TLS13) && suites.contains(&TLS13_MANDATORY_SUITE) {
         return Some(no_shared_group_finding(
@@ -644,7 +709,14 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         ));
     }
 
-    // 6. Otherwise the most common reason: no cipher suite in common.
+    // 7. A client whose highest version is below TLS 1.2, refused at once:
+    //    current servers disable TLS 1.0/1.1 (OpenSSL 3 at its default
+    //    security level cannot even sign for them).
+    if cmax < TLS12 {
+        return Some(old_client_refused(cx, a, frames));
+    }
+
+    // 8. Otherwise the most common reason: no cipher suite in common.
     let (confidence, sni_note, mut rem) = match &ch.sni {
         Some(_) => (Confidence::Medium, String::new(), Vec::new()),
         None => (
@@ -674,6 +746,27 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         .confidence(confidence)
         .headline("no cipher suite in common (likely)"),
     )
+}
+
+/// A client that offers nothing newer than TLS 1.1, refused before the
+/// server chose anything.
+fn old_client_refused(cx: &Ctx<'_>, a: &AlertFacts, frames: Vec<u64>) -> Finding {
+    let ch = cx.h.client_hello.as_ref();
+    let offered = ch.map(|c| c.offered_versions_text()).unwrap_or_default();
+    let frame = ch.map(|c| c.frame).unwrap_or(0);
+    Finding::new(
+        Code::VersionMismatch,
+        Severity::Error,
+        format!(
+            "The client offered only {offered} (frame {frame}) and the server refused at once with {}: current servers disable TLS 1.0 and 1.1 (Windows since 2023 by default, OpenSSL 3 at its default security level, which answers with handshake_failure or internal_error rather than protocol_version){}.",
+            alert_short(a),
+            seen_versions(cx)
+        ),
+        frames,
+    )
+    .remedies(remedies::enable_client_protocol(TLS12))
+    .confidence(Confidence::Medium)
+    .headline(format!("clients offer only {offered}; the server requires newer"))
 }
 
 /// "A, B, C, D and 5 more".
@@ -914,7 +1007,7 @@ fn client_certificate(cx: &Ctx<'_>) -> Option<Finding> {
     frames.extend(cc.map(|c| c.frame));
     // The server's verdict: an alert, or a close after the client's flight.
     let (verdict, verdict_frame) = match (a, h.termination) {
-        (Some(a), _) => (alert_text(a), a.frame),
+        (Some(a), _) => (alert_short(a), a.frame),
         (None, Some(t)) if t.from == Side::Server && cc.is_some_and(|c| t.frame > c.frame) => (
             format!(
                 "a {} (frame {})",
@@ -1159,8 +1252,11 @@ fn hello_retry_failed(cx: &Ctx<'_>) -> Option<Finding> {
 /// TLS ≤ 1.2: the client rejected the certificate it could read in the capture.
 fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
     let h = cx.h;
-    if !failed(h) || h.certificates.is_empty() || h.is_tls13() {
+    if !failed(h) {
         return None;
+    }
+    if h.certificates.is_empty() {
+        return certificate_alert_unseen_chain(h);
     }
     let cert_frame = h.certificate_frame.unwrap_or(0);
     let alert = first_alert_from(h, Side::Client).filter(|a| a.frame >= cert_frame);
@@ -1201,8 +1297,8 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
             CertificateExpired,
             CertificateNotYetValid,
             CertificateMissingServerAuthEku,
-            CertificateUntrusted,
             CertificateWeak,
+            CertificateUntrusted,
             CertificateChainOrder,
         ]),
     };
@@ -1238,11 +1334,15 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
                 Some(CertificateMissingServerAuthEku)
             )
     );
+    let chosen_code = chosen.map(|c| c.code);
+    let chosen_all: Vec<&str> = issues
+        .iter()
+        .filter(|i| Some(i.code) == chosen_code)
+        .map(|i| i.what.as_str())
+        .collect();
     let others: Vec<&str> = issues
         .iter()
-        .filter(|i| {
-            Some(i.code) != chosen.map(|c| c.code) || Some(i.index) != chosen.map(|c| c.index)
-        })
+        .filter(|i| Some(i.code) != chosen_code)
         .map(|i| i.what.as_str())
         .collect();
     let also = if others.is_empty() {
@@ -1258,19 +1358,34 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
         Some(i) => Finding::new(
             i.code,
             Severity::Error,
-            format!("{how}: {}.{also}", i.what),
+            format!("{how}: {}.{also}", chosen_all.join("; ")),
             frames,
         )
         .remedies(remedies::certificate(i, ch.sni.as_deref(), h.server))
         .headline(i.headline.clone()),
+        None if matches!(code, 42 | 46) && alert.is_some() => {
+            let (top, _) = certs::chain_top(&h.certificates)?;
+            Finding::new(
+                Code::CertificateUntrusted,
+                Severity::Error,
+                format!(
+                    "{how}. Nothing in the chain itself is wrong (validity, name, usage, key), so the client most likely does not trust its CA: {} (GnuTLS, Java and others answer an untrusted chain with this alert rather than unknown_ca).{also}",
+                    chain_end(top)
+                ),
+                frames,
+            )
+            .remedies(remedies::untrusted_chain())
+            .confidence(Confidence::Medium)
+            .headline("client does not trust the certificate's CA (likely)")
+        }
         None if code == UNKNOWN_CA => {
             let (top, _) = certs::chain_top(&h.certificates)?;
             Finding::new(
                 Code::CertificateUntrusted,
                 Severity::Error,
                 format!(
-                    "{how}: the chain the server sent ends at {}, issued by {}, and the client does not trust that CA (or lacks an intermediate between them).{also}",
-                    top.subject, top.issuer
+                    "{how}: {}, and the client does not trust it (or lacks an intermediate).{also}",
+                    chain_end(top)
                 ),
                 frames,
             )
@@ -1300,6 +1415,70 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
     } else {
         f.confidence(Confidence::Medium)
     })
+}
+
+/// "the chain the server sent ends at its root CN=X (self-signed)" or "…
+/// ends at CN=Y, issued by CN=X".
+fn chain_end(top: &crate::session::Certificate) -> String {
+    if top.self_issued {
+        format!(
+            "the chain the server sent ends at the self-signed root {}",
+            top.subject
+        )
+    } else {
+        format!(
+            "the chain the server sent ends at {}, issued by {}",
+            top.subject, top.issuer
+        )
+    }
+}
+
+/// The client refused a certificate the capture cannot show (TLS 1.3 encrypts
+/// it), with an alert it sent in the clear (OpenSSL clients do, before their
+/// own handshake keys are in use).
+fn certificate_alert_unseen_chain(h: &Handshake) -> Option<Finding> {
+    let a = first_alert_from(h, Side::Client)?;
+    let sh = h.server_hello.as_ref()?;
+    let (code, what, headline) = match a.code? {
+        UNKNOWN_CA => (
+            Code::CertificateUntrusted,
+            "it does not trust the CA that issued the server's certificate (or an intermediate is missing)",
+            "client does not trust the certificate's CA",
+        ),
+        CERTIFICATE_EXPIRED => (
+            Code::CertificateExpired,
+            "the server's certificate (or one of its chain) is expired or not yet valid by the client's clock",
+            "certificate expired (client's verdict)",
+        ),
+        42..=46 => (
+            Code::CertificateRejected,
+            "it refused the server's certificate",
+            "client rejects the server's certificate",
+        ),
+        _ => return None,
+    };
+    let mut frames = ch_frames(h);
+    frames.push(sh.frame);
+    frames.push(a.frame);
+    Some(
+        Finding::new(
+            code,
+            Severity::Error,
+            format!(
+                "After the server's {} flight (from frame {}), the client answered with {}: {what}. The certificate itself is encrypted in {}, so the capture cannot show which one.",
+                sh.version,
+                sh.frame,
+                alert_short(a),
+                sh.version
+            ),
+            frames,
+        )
+        .remedies(match code {
+            Code::CertificateUntrusted => remedies::untrusted_chain(),
+            _ => remedies::client_refused(a.code),
+        })
+        .headline(headline),
+    )
 }
 
 /// The client aborted right after a TLS ≤ 1.2 ServerHello without the
@@ -1353,7 +1532,7 @@ fn secure_renegotiation_missing(cx: &Ctx<'_>) -> Option<Finding> {
     let end = match (a, h.termination) {
         (Some(a), _) => {
             frames.push(a.frame);
-            alert_text(a)
+            alert_short(a)
         }
         (None, Some(t)) if t.from == Side::Client => {
             frames.push(t.frame);
@@ -1363,7 +1542,7 @@ fn secure_renegotiation_missing(cx: &Ctx<'_>) -> Option<Finding> {
     };
     Some(
         Finding::new(
-            Code::RenegotiationRefused,
+            Code::SecureRenegotiationMissing,
             Severity::Error,
             format!(
                 "The client signalled secure renegotiation (RFC 5746) in its ClientHello (frame {}), the server's {} ServerHello (frame {}) has no renegotiation_info extension, and the client aborted with {end}: the server does not implement secure renegotiation, which current clients require.",
@@ -1536,6 +1715,16 @@ fn server_alert(cx: &Ctx<'_>) -> Option<Finding> {
             "server sends {}",
             a.description.as_deref().unwrap_or("an alert")
         )),
+    )
+}
+
+/// "a fatal unknown_ca alert (frame 8)", for messages that explain it themselves.
+fn alert_short(a: &AlertFacts) -> String {
+    format!(
+        "a {} {} alert (frame {})",
+        a.level.unwrap_or("fatal"),
+        a.description.as_deref().unwrap_or(""),
+        a.frame
     )
 }
 
