@@ -195,3 +195,179 @@ fn golden_tls13_required_client_certificate_is_failed_not_established() {
             .contains("empty Certificate")
     );
 }
+
+/// (case, per handshake in report order: outcome, cause code or "", confidence or "").
+/// Restates the "Verdict" section of each fixture README written for the
+/// diagnosis rules.
+const VERDICTS: &[(&str, &[(&str, &str, &str)])] = &[
+    ("alpn-refused", &[("failed", "alpn-mismatch", "")]),
+    (
+        "certificate-client-auth-eku",
+        &[("failed", "certificate-missing-server-auth-eku", "")],
+    ),
+    (
+        "certificate-expired",
+        &[("failed", "certificate-expired", "")],
+    ),
+    (
+        "certificate-incomplete-chain",
+        &[("failed", "certificate-untrusted", "")],
+    ),
+    (
+        "certificate-name-mismatch",
+        &[("failed", "certificate-name-mismatch", "medium")],
+    ),
+    (
+        "certificate-weak-rejected",
+        &[("failed", "certificate-weak", "medium")],
+    ),
+    ("certificate-weak", &[("established", "", "")]),
+    (
+        "cipher-mismatch-mixed-clients",
+        &[
+            ("established", "", ""),
+            ("failed", "no-shared-cipher", "high"),
+        ],
+    ),
+    (
+        "gnutls-tls12-client-certificate-required",
+        &[("failed", "client-certificate-required", "")],
+    ),
+    (
+        "gnutls-tls12-unknown-ca",
+        &[("failed", "certificate-untrusted", "medium")],
+    ),
+    ("hrr-success", &[("established", "", "")]),
+    (
+        "inappropriate-fallback",
+        &[("failed", "inappropriate-fallback", "")],
+    ),
+    (
+        "no-shared-group",
+        &[("failed", "no-shared-group", "medium")],
+    ),
+    (
+        "secure-renegotiation-missing",
+        &[("failed", "secure-renegotiation-missing", "medium")],
+    ),
+    (
+        "server-tls10-mixed-clients",
+        &[
+            ("established", "", ""),
+            ("failed", "version-mismatch", "high"),
+        ],
+    ),
+    (
+        "sni-required",
+        &[("established", "", ""), ("failed", "sni-required", "high")],
+    ),
+    (
+        "tls12-client-certificate-required",
+        &[("failed", "client-certificate-required", "")],
+    ),
+    (
+        "tls12-unknown-ca",
+        &[("failed", "certificate-untrusted", "")],
+    ),
+    (
+        "tls13-unknown-ca-openssl",
+        &[("failed", "certificate-untrusted", "")],
+    ),
+    (
+        "tls13-unknown-ca",
+        &[("failed", "certificate-rejected", "medium")],
+    ),
+    (
+        "version-mismatch-client-too-old",
+        &[("failed", "version-mismatch", "")],
+    ),
+    (
+        "version-mismatch-client-too-old-default",
+        &[("failed", "version-mismatch", "medium")],
+    ),
+];
+
+#[test]
+fn golden_diagnosis_fixtures_match_their_readme_verdicts() {
+    let mut wrong = Vec::new();
+    for (case, want) in VERDICTS {
+        let hs = case_handshakes(case);
+        let got: Vec<(String, String, String)> = hs
+            .iter()
+            .map(|h| {
+                let conf = h["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["severity"] == "error")
+                    .and_then(|f| f["confidence"].as_str())
+                    .unwrap_or("")
+                    .to_string();
+                (h["outcome"].as_str().unwrap().to_string(), cause(h), conf)
+            })
+            .collect();
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(o, c, k)| (o.to_string(), c.to_string(), k.to_string()))
+            .collect();
+        if got != want {
+            wrong.push(format!("{case}: want {want:?}, got {got:?}"));
+        }
+        // Every failure's cause reads cause → evidence → remedy.
+        for h in &hs {
+            for f in h["findings"].as_array().unwrap() {
+                if f["severity"] == "error" {
+                    assert!(!f["frames"].as_array().unwrap().is_empty(), "{case}: {f}");
+                    assert!(!f["remedies"].as_array().unwrap().is_empty(), "{case}: {f}");
+                    assert!(
+                        f["message"].as_str().unwrap().contains("frame"),
+                        "{case}: {f}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn golden_hindsight_uses_a_later_handshake_of_the_same_server() {
+    // server-tls10-mixed-clients with its two connections swapped in time:
+    // the refused client comes first, the TLS 1.0 client that shows the
+    // server's version afterwards. The verdict must not change.
+    let (_, capture) = support::fixture_captures()
+        .into_iter()
+        .find(|(c, _)| c.ends_with("server-tls10-mixed-clients"))
+        .unwrap();
+    let frames = support::read_frames(&capture);
+    let port = |f: &[u8]| -> u16 {
+        // Ethernet + IPv4 (IHL from the header) + TCP source and destination.
+        let ihl = ((f[14] & 0x0f) as usize) * 4;
+        let t = 14 + ihl;
+        let (s, d) = (
+            u16::from_be_bytes([f[t], f[t + 1]]),
+            u16::from_be_bytes([f[t + 2], f[t + 3]]),
+        );
+        if s == 443 { d } else { s }
+    };
+    let first_port = port(&frames[0].2);
+    let (a, b): (Vec<_>, Vec<_>) = frames.iter().partition(|f| port(&f.2) == first_port);
+    assert!(!a.is_empty() && !b.is_empty());
+    let mut w = support::PcapWriter::new(frames[0].1 as u32);
+    let t0 = frames[0].0;
+    let shift = b.last().unwrap().0 - t0 + 1_000_000_000;
+    for f in &b {
+        w.packet(f.0 - (b[0].0 - t0), &f.2);
+    }
+    for f in &a {
+        w.packet(f.0 + shift, &f.2);
+    }
+    let lines = support::analyze_bytes(&w.bytes, "swapped").unwrap();
+    let hs = support::handshakes(&lines);
+    assert_eq!(hs.len(), 2);
+    let failed = hs.iter().find(|h| h["outcome"] == "failed").unwrap();
+    assert_eq!(cause(failed), "version-mismatch");
+    assert_eq!(failed["findings"][0]["confidence"], "high");
+    // Reported after the established one, at the end of the capture.
+    assert_eq!(hs[1]["outcome"], "failed");
+}
