@@ -196,10 +196,12 @@ fn golden_tls13_required_client_certificate_is_failed_not_established() {
     );
 }
 
-/// (case, per handshake in report order: outcome, cause code or "", confidence or "").
-/// Restates the "Verdict" section of each fixture README written for the
-/// diagnosis rules.
-const VERDICTS: &[(&str, &[(&str, &str, &str)])] = &[
+/// One handshake's expected verdict: outcome, cause code or "", confidence or "".
+type Verdict = (&'static str, &'static str, &'static str);
+
+/// (case, per handshake in report order). Restates the "Verdict" section of
+/// each fixture README written for the diagnosis rules.
+const VERDICTS: &[(&str, &[Verdict])] = &[
     ("alpn-refused", &[("failed", "alpn-mismatch", "")]),
     (
         "certificate-client-auth-eku",
