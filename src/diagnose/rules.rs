@@ -537,31 +537,35 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
         // The alert's record version saying the same is a second clue.
         let agrees = a.record_version == top.value;
         let why = match cmin {
-            Some(m) if top.value < m => format!("the client's lowest is {m}"),
+            Some(m) if top.value < m => format!("this client's lowest version is {m}"),
             _ => format!(
-                "none of the client's {} cipher suites runs on {}",
+                "none of this client's {} cipher suites runs on {}",
                 suites.len(),
                 top.value
             ),
         };
         let target = server_target(cmin, cmax);
         let names: Vec<String> = view.versions.iter().map(|v| v.value.to_string()).collect();
+        let n: u64 = view.versions.iter().map(|v| v.count).sum();
         return Some(
             Finding::new(
                 Code::VersionMismatch,
                 Severity::Error,
                 format!(
-                    "{refused}. The same server negotiated only {} with other clients in this capture (highest {} in frame {}){}, and {why}: the client offered {offered} — enable {target} on the server.",
+                    "{refused}. The same server negotiated only {} with {} in this capture (frame {}){}, while {why} (it offered {offered}): the server's highest protocol is below what the client can use — enable {target} on the server.",
                     names.join(" and "),
-                    top.value,
+                    if n == 1 {
+                        "another client".to_string()
+                    } else {
+                        format!("{n} other clients")
+                    },
                     top.frame,
                     if agrees {
-                        format!(", and wrote its alert as a {} record", top.value)
+                        format!(" and wrote its alert as a {} record", top.value)
                     } else {
                         String::new()
                     },
-                )
-                ,
+                ),
                 frames,
             )
             .remedies(remedies::enable_server_protocol(target))
@@ -571,7 +575,7 @@ fn generic_refusal(cx: &Ctx<'_>) -> Option<Finding> {
                 Confidence::Medium
             })
             .headline(format!(
-                "server offers at most {} (seen), clients require newer",
+                "server offers at most {} (as negotiated), clients need newer",
                 top.value
             )),
         );
