@@ -104,6 +104,14 @@ pub fn no_response(server: SocketAddr) -> Vec<String> {
     ]
 }
 
+/// HTTP.sys answered in plain HTTP on the TLS port.
+pub fn httpsys_plain_http(server: SocketAddr) -> Vec<String> {
+    let port = server.port();
+    vec![format!(
+        "Windows/IIS: in IIS Manager → Site Bindings, the binding on port {port} must be of type https with a certificate (not http); `netsh http show urlacl | findstr :{port}` lists http:// reservations on the port and `netsh http show servicestate` which application registered it; `netsh http show sslcert ipport=0.0.0.0:{port}` must list a certificate hash — if it is missing, add it (`netsh http add sslcert ipport=0.0.0.0:{port} certhash=<thumbprint> appid={{<app-id>}}`) or re-select the certificate in the https binding."
+    )]
+}
+
 /// Something that is not TLS answered (IIS scenario 3).
 pub fn port_conflict(server: SocketAddr, what: &str) -> Vec<String> {
     let port = server.port();

@@ -203,33 +203,81 @@ fn non_tls_response(cx: &Ctx<'_>) -> Option<Finding> {
     let what = identify_service(&nt.raw);
     let mut frames = ch_frames(h);
     frames.push(nt.frame);
+    let http = http_reply(&nt.raw);
+    let shown = match &http {
+        Some(r) => r.status.clone(),
+        None => truncate(&nt.preview, 60),
+    };
+    // Who answered, when an HTTP server names itself.
+    let (who, mut rem) = match http.as_ref().and_then(|r| r.server.as_deref()) {
+        Some(s) if s.contains("Microsoft-HTTPAPI") => (
+            format!(
+                " The reply comes from HTTP.sys itself (Server: {s}): port {} is registered with HTTP.sys for plain http:// (an IIS site binding \"http\" on port {}, or a URL reservation), and no certificate is bound for https on this IP:port.",
+                h.server.port(),
+                h.server.port()
+            ),
+            remedies::httpsys_plain_http(h.server),
+        ),
+        Some(s) => (
+            format!(
+                " The reply names its server: {s}; it serves plain HTTP on port {}.",
+                h.server.port()
+            ),
+            Vec::new(),
+        ),
+        None => (String::new(), Vec::new()),
+    };
+    rem.extend(remedies::port_conflict(h.server, what));
     Some(
         Finding::new(
             Code::NonTlsResponse,
             Severity::Error,
             if nt.frame < ch_frame(h) {
                 format!(
-                    "The server spoke first, with non-TLS data in frame {}: {} (\"{}\"), and the client's ClientHello (frame {}) went to a service that does not speak TLS on port {}.",
+                    "The server spoke first, with non-TLS data in frame {}: {} (\"{}\"), and the client's ClientHello (frame {}) went to a service that does not speak TLS on port {}.{who}",
                     nt.frame,
                     what,
-                    truncate(&nt.preview, 60),
+                    shown,
                     ch_frame(h),
                     h.server.port()
                 )
             } else {
                 format!(
-                    "The server answered the ClientHello (frame {}) with non-TLS data in frame {}: {} (\"{}\"): another service owns port {}, not a TLS endpoint.",
+                    "The server answered the ClientHello (frame {}) with non-TLS data in frame {}: {} (\"{}\"): what listens on port {} does not speak TLS.{who}",
                     ch_frame(h),
                     nt.frame,
                     what,
-                    truncate(&nt.preview, 60),
+                    shown,
                     h.server.port()
                 )
             },
             frames,
         )
-        .remedies(remedies::port_conflict(h.server, what)),
+        .remedies(rem)
+        .headline(format!("{what} answers on a TLS port")),
     )
+}
+
+/// An HTTP reply's status line and Server header.
+struct HttpReply {
+    status: String,
+    server: Option<String>,
+}
+
+fn http_reply(b: &[u8]) -> Option<HttpReply> {
+    if !b.starts_with(b"HTTP/") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(b);
+    let mut lines = text.split("\r\n");
+    let status = truncate(lines.next()?.trim(), 80);
+    let server = lines.take_while(|l| !l.is_empty()).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("server")
+            .then(|| truncate(v.trim(), 60))
+    });
+    Some(HttpReply { status, server })
 }
 
 /// Names the service from its first bytes.

@@ -261,7 +261,14 @@ fn render_handshake(r: &Record<'_>) -> String {
             nt.frame,
             "Not TLS",
             format!("frame {}", nt.frame),
-            format!("{}: \"{}\"", nt.from.as_str(), nt.preview),
+            format!("{}: \"{}\"", nt.from.as_str(), {
+                let p: String = nt.preview.chars().take(96).collect();
+                if p.len() < nt.preview.len() {
+                    p + "…"
+                } else {
+                    p
+                }
+            }),
         );
     }
     for a in &h.alerts {

@@ -24,7 +24,7 @@ use crate::capture::Timestamp;
 use crate::stream::Direction;
 
 /// Longest preview of non-TLS bytes.
-const PREVIEW_LEN: usize = 64;
+const PREVIEW_LEN: usize = 256;
 /// After a gap, give up on a direction when no record boundary shows up in
 /// this many bytes.
 const RESYNC_BUDGET: u64 = 1024 * 1024;
