@@ -1180,4 +1180,67 @@ mod tests {
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(f.iter().all(|f| f.severity != Severity::Error));
     }
+
+    #[test]
+    fn diagnose_tls12_client_alert_right_after_certificate_request_is_required() {
+        let mut s = Script::new();
+        tls12_flight(&mut s);
+        s.tls(C2S, 8, alert(2, 40));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["client-certificate-required"]);
+        assert_eq!(f[0].confidence, Some(Confidence::Medium));
+        assert_eq!(f[0].frames, [4, 6, 8]);
+    }
+
+    #[test]
+    fn diagnose_client_unknown_ca_after_certificate_request_is_about_the_server_certificate() {
+        let mut s = Script::new();
+        tls12_flight(&mut s);
+        s.tls(C2S, 8, alert(2, 48));
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f), ["certificate-untrusted"]);
+    }
+
+    #[test]
+    fn diagnose_sslv2_format_hello_reset_is_legacy_version_mismatch() {
+        let mut s = Script::new();
+        s.tls(
+            C2S,
+            4,
+            EventKind::ClientHello(Box::new(ClientHello {
+                record_version: Version(0x0002),
+                version: Version(0x0301),
+                cipher_suites: vec![CipherSuite(0x002f)],
+                sslv2_format: true,
+                ..ClientHello::default()
+            })),
+        )
+        .rst(S2C, 5);
+        let (_, f) = s.finish();
+        assert_eq!(codes(&f)[0], "version-mismatch");
+        assert!(f[0].message.contains("SSL 2.0-format"), "{}", f[0].message);
+        assert_eq!(f[0].frames, [4, 5]);
+    }
+
+    #[test]
+    fn diagnose_reset_at_server_that_works_for_others_points_at_this_binding() {
+        let view = ServerView {
+            established: 7,
+            versions: vec![seen(Version(0x0303), 30)],
+            with_sni: Some(seen((), 28)),
+            without_sni: Some(seen((), 40)),
+            ..ServerView::default()
+        };
+        let mut s = Script::new();
+        s.tls(C2S, 4, ch_with(&[], 0x0303, GCM_ONLY, Some("b.test"), &[]))
+            .rst(S2C, 5);
+        let (_, f) = s.finish_with(&view);
+        assert_eq!(codes(&f), ["reset-after-client-hello"]);
+        assert!(
+            f[0].message.contains("completed 7 other handshakes"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].message.contains("b.test (SNI)"));
+    }
 }

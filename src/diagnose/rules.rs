@@ -1058,7 +1058,22 @@ fn client_certificate(cx: &Ctx<'_>) -> Option<Finding> {
     frames.extend(req);
     frames.extend(cc.map(|c| c.frame));
     // The server's verdict: an alert, or a close after the client's flight.
-    let (verdict, verdict_frame) = match (a, h.termination) {
+    // A client that gives up when asked (its own alert, no Certificate).
+    // Alerts about the server's own certificate or version are not this.
+    let client_gave_up = first_alert_from(h, Side::Client).filter(|c| {
+        cc.is_none()
+            && a.is_none()
+            && req.is_some_and(|r| c.frame >= r)
+            && matches!(
+                c.code,
+                Some(HANDSHAKE_FAILURE | NO_CERTIFICATE | INTERNAL_ERROR | 90)
+            )
+    });
+    let (verdict, verdict_frame) = match (a.or(client_gave_up), h.termination) {
+        (Some(a), _) if a.from == Side::Client => (
+            format!("the client ended it with {}", alert_short(a)),
+            a.frame,
+        ),
         (Some(a), _) => (alert_short(a), a.frame),
         (None, Some(t)) if t.from == Side::Server && cc.is_some_and(|c| t.frame > c.frame) => (
             format!(
@@ -1095,6 +1110,19 @@ fn client_certificate(cx: &Ctx<'_>) -> Option<Finding> {
             )
             .remedies(remedies::client_certificate_rejected())
             .headline("server rejects the client's certificate"),
+        ),
+        _ if client_gave_up.is_some() => Some(
+            Finding::new(
+                Code::ClientCertificateRequired,
+                Severity::Error,
+                format!(
+                    "{req_text}; instead of a Certificate, {verdict}: it has no certificate the server would accept (one issued by a CA in the request's list) and gave up."
+                ),
+                frames,
+            )
+            .remedies(remedies::client_certificate_required())
+            .confidence(Confidence::Medium)
+            .headline("server requires a client certificate; clients give up"),
         ),
         _ if cc.is_some() || required_alert || client_said_none => Some(
             Finding::new(
@@ -1935,7 +1963,8 @@ fn unclassified_failure(cx: &Ctx<'_>) -> Option<Finding> {
     )
 }
 
-fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding> {
+fn dropped_after_hello(cx: &Ctx<'_>, kind: &str, code: Code) -> Option<Finding> {
+    let h = cx.h;
     if !failed(h) || h.server_hello.is_some() || first_alert_from(h, Side::Server).is_some() {
         return None;
     }
@@ -1956,21 +1985,68 @@ fn dropped_after_hello(h: &Handshake, kind: &str, code: Code) -> Option<Finding>
     } else {
         "closed the connection (FIN"
     };
+    let dropped = format!(
+        "The server {verb}, frame {}) {} after the ClientHello (frame {}){} without sending any TLS message",
+        t.frame,
+        duration(t.after_ns),
+        ch.frame,
+        sni_text(h),
+    );
+    // A hello only very old clients send: the server drops the protocol,
+    // not the connection's certificate.
+    let (_, cmax) = ch.version_range();
+    if ch.sslv2_format || cmax.0 <= 0x0300 {
+        let what = if cmax.0 <= 0x0300 {
+            format!("The client offers nothing newer than {cmax}")
+        } else {
+            format!("The client sent an SSL 2.0-format ClientHello (offering up to {cmax})")
+        };
+        return Some(
+            Finding::new(
+                Code::VersionMismatch,
+                Severity::Error,
+                format!(
+                    "{dropped}. {what}, which current servers refuse outright (Windows has disabled SSL 2.0/3.0 and the SSL 2.0 hello format, \"Multi-Protocol Unified Hello\", for years): the client must be updated or configured for TLS 1.2."
+                ),
+                frames,
+            )
+            .remedies(remedies::enable_client_protocol(TLS12))
+            .confidence(Confidence::Medium)
+            .headline("clients use a legacy hello the server drops"),
+        );
+    }
+    // What the same server did with other clients narrows it down.
+    let view = cx.server;
+    let others = if view.established > 0 {
+        let first = view.versions.iter().map(|v| v.frame).min().unwrap_or(0);
+        format!(
+            " The same server completed {} other handshake{} in this capture (first ServerHello in frame {first}), so its TLS service works: the binding, certificate or key used for {} is the broken one.",
+            view.established,
+            if view.established == 1 { "" } else { "s" },
+            match &ch.sni {
+                Some(n) => format!("{n} (SNI)"),
+                None => "clients without SNI".to_string(),
+            }
+        )
+    } else {
+        String::new()
+    };
     Some(
         Finding::new(
             code,
             Severity::Error,
             format!(
-                "The server {verb}, frame {}) {} after the ClientHello (frame {}){} without sending any TLS message: on IIS this is the signature of a broken HTTP.sys certificate binding or a certificate whose private key is missing or unreadable.",
-                t.frame,
-                duration(t.after_ns),
-                ch.frame,
-                sni_text(h),
+                "{dropped}: on IIS this is the signature of a broken HTTP.sys certificate binding or a certificate whose private key is missing or unreadable.{others}"
             ),
             frames,
         )
         .remedies(remedies::server_dropped_hello(h.server, ch.sni.as_deref()))
-        .confidence(Confidence::Medium),
+        .confidence(Confidence::Medium)
+        .headline(if kind == "rst" {
+            "server resets right after the ClientHello (binding or private key)"
+        } else {
+            "server closes right after the ClientHello (binding or private key)"
+        }),
     )
 }
 
@@ -1982,13 +2058,11 @@ fn server_closed_first(h: &Handshake, frame: u64) -> bool {
 }
 
 fn reset_after_client_hello(cx: &Ctx<'_>) -> Option<Finding> {
-    let h = cx.h;
-    dropped_after_hello(h, "rst", Code::ResetAfterClientHello)
+    dropped_after_hello(cx, "rst", Code::ResetAfterClientHello)
 }
 
 fn closed_after_client_hello(cx: &Ctx<'_>) -> Option<Finding> {
-    let h = cx.h;
-    dropped_after_hello(h, "fin", Code::ClosedAfterClientHello)
+    dropped_after_hello(cx, "fin", Code::ClosedAfterClientHello)
 }
 
 fn no_server_response(cx: &Ctx<'_>) -> Option<Finding> {

@@ -99,6 +99,10 @@ pub struct ServerRollup {
     pub incomplete: u64,
     /// Causes of failed and incomplete handshakes, largest first.
     pub causes: Vec<CauseCount>,
+    /// One line for people: "1,004 of 1,004 handshakes failed: server offers
+    /// at most TLS 1.0, clients require TLS 1.1+" (the largest cause); null
+    /// when nothing failed.
+    pub verdict: Option<String>,
     /// What the established handshakes negotiated, most common first.
     pub negotiated: Vec<Negotiated>,
 }
@@ -172,7 +176,9 @@ pub struct Rollup {
 #[derive(Debug, Default, Clone)]
 struct ServerAcc {
     counts: [u64; 3],
-    causes: HashMap<Code, (u64, String, String, u64)>,
+    /// Per cause: count, headline, example message, example frame, and how
+    /// many of the count failed (the rest were incomplete).
+    causes: HashMap<Code, (u64, String, String, u64, u64)>,
     negotiated: Vec<(Version, Option<CipherSuite>, u64)>,
 }
 
@@ -221,9 +227,12 @@ impl Rollup {
                     } else {
                         f.headline.clone()
                     };
-                    (0, headline, f.message.clone(), h.first_frame)
+                    (0, headline, f.message.clone(), h.first_frame, 0)
                 });
                 e.0 += 1;
+                if h.outcome == Outcome::Failed {
+                    e.4 += 1;
+                }
             }
         }
     }
@@ -270,7 +279,7 @@ impl ServerAcc {
         let mut causes: Vec<CauseCount> = self
             .causes
             .iter()
-            .map(|(c, (n, hl, ex, fr))| CauseCount {
+            .map(|(c, (n, hl, ex, fr, _))| CauseCount {
                 code: *c,
                 count: *n,
                 headline: hl.clone(),
@@ -294,9 +303,25 @@ impl ServerAcc {
                 .then(b.version.cmp(&a.version))
                 .then(a.cipher_suite.cmp(&b.cipher_suite))
         });
+        let handshakes: u64 = self.counts.iter().sum();
+        let verdict = self
+            .causes
+            .iter()
+            .filter(|(_, e)| e.4 > 0)
+            .max_by(|a, b| a.1.4.cmp(&b.1.4).then(b.0.cmp(a.0)))
+            .map(|(_, (_, headline, ..))| {
+                format!(
+                    "{} of {} handshake{} failed: {}",
+                    text::thousands(self.counts[1]),
+                    text::thousands(handshakes),
+                    if handshakes == 1 { "" } else { "s" },
+                    headline
+                )
+            });
         ServerRollup {
             server,
-            handshakes: self.counts.iter().sum(),
+            verdict,
+            handshakes,
             established: self.counts[0],
             failed: self.counts[1],
             incomplete: self.counts[2],
