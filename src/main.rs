@@ -90,16 +90,31 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
             let _ = stdout.lock().write_all(b"\n");
         }
         match pipeline::analyze_path(path, &opts, sink.as_mut()) {
-            Ok(summary) => {
-                failed += summary.outcomes.get("failed").copied().unwrap_or(0);
-                if let Some(d) = &summary.damage {
+            Ok(results) => {
+                let mut captures = 0;
+                for r in &results {
+                    match r {
+                        pipeline::Analyzed::Capture(summary) => {
+                            captures += 1;
+                            failed += summary.outcomes.get("failed").copied().unwrap_or(0);
+                            if let Some(d) = &summary.damage {
+                                eprintln!(
+                                    "tlstriage: warning: {}: capture damaged at byte offset {} (frame {}): {}; everything before it was analyzed",
+                                    summary.capture, d.offset, d.frame, d.message
+                                );
+                            }
+                        }
+                        pipeline::Analyzed::Skipped { name, reason } => {
+                            eprintln!("tlstriage: warning: {name}: skipped: {reason}");
+                        }
+                    }
+                }
+                if captures == 0 {
                     eprintln!(
-                        "tlstriage: warning: {}: capture damaged at byte offset {} (frame {}): {}; everything before it was analyzed",
-                        path.display(),
-                        d.offset,
-                        d.frame,
-                        d.message
+                        "tlstriage: error: {}: no capture in this archive",
+                        path.display()
                     );
+                    errors += 1;
                 }
             }
             Err(tlstriage::Error::Io { source, .. })

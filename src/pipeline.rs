@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+use crate::capture::decompress::{self, Source};
 use crate::capture::{self, Timestamp};
 use crate::diagnose;
 use crate::report::{self, Record, Rollup, Sink, Summary};
@@ -184,8 +185,27 @@ fn anomaly_kind(msg: &str) -> String {
     }
 }
 
-/// Analyzes the capture at `path` (`-` = standard input).
-pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
+/// What one input produced.
+#[derive(Debug)]
+pub enum Analyzed {
+    /// A capture was analyzed; its records and summary went to the sink.
+    Capture(Box<Summary>),
+    /// A member of an archive that is not a capture or cannot be read.
+    Skipped {
+        /// "archive.zip:member".
+        name: String,
+        /// Why, and what to do.
+        reason: String,
+    },
+}
+
+/// Analyzes the capture at `path` (`-` = standard input). A gzip file is
+/// decompressed while read; a zip archive gives one analysis per member.
+pub fn analyze_path(
+    path: &Path,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Vec<Analyzed>, Error> {
     let name = path.display().to_string();
     let rewrap = |e: Error| match e {
         Error::Io { source, .. } => Error::Io {
@@ -196,7 +216,7 @@ pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<
     };
     if path == Path::new("-") {
         let stdin = std::io::stdin();
-        analyze(stdin.lock(), &name, opts, sink).map_err(rewrap)
+        analyze_source(stdin.lock(), &name, opts, sink).map_err(rewrap)
     } else {
         let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
@@ -208,8 +228,96 @@ pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<
                 source: std::io::Error::other("is a directory"),
             });
         }
-        analyze(file, &name, opts, sink).map_err(rewrap)
+        analyze_source(file, &name, opts, sink).map_err(rewrap)
     }
+}
+
+/// Analyzes a stream that may be compressed (gzip) or an archive (zip).
+pub fn analyze_source<R: Read>(
+    src: R,
+    name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Vec<Analyzed>, Error> {
+    let io = |source| Error::Io {
+        path: name.into(),
+        source,
+    };
+    match decompress::open(src).map_err(io)? {
+        Source::Plain(r) => Ok(vec![Analyzed::Capture(Box::new(analyze(
+            r, name, opts, sink,
+        )?))]),
+        Source::Gzip(g) => Ok(vec![Analyzed::Capture(Box::new(analyze_compressed(
+            g, name, "gzip", opts, sink,
+        )?))]),
+        Source::Zip(mut z) => {
+            let mut out = Vec::new();
+            loop {
+                let entry = match z.next_entry() {
+                    Ok(Some(e)) => e,
+                    Ok(None) => break,
+                    Err(e) => {
+                        out.push(Analyzed::Skipped {
+                            name: name.to_string(),
+                            reason: format!(
+                                "archive damaged: {e}; members before it were analyzed"
+                            ),
+                        });
+                        break;
+                    }
+                };
+                if entry.name.ends_with('/') {
+                    continue; // a directory
+                }
+                let member = format!("{name}:{}", entry.name);
+                if let Some(reason) = entry.skip {
+                    out.push(Analyzed::Skipped {
+                        name: member,
+                        reason,
+                    });
+                    continue;
+                }
+                let result = match decompress::open(&mut *z).map_err(io)? {
+                    Source::Plain(r) => analyze_inner(r, &member, Some("zip"), opts, sink),
+                    Source::Gzip(g) => analyze_compressed(g, &member, "zip", opts, sink),
+                    Source::Zip(_) => {
+                        out.push(Analyzed::Skipped {
+                            name: member,
+                            reason: "a zip archive inside the zip archive: extract it first".into(),
+                        });
+                        continue;
+                    }
+                };
+                match result {
+                    Ok(s) => out.push(Analyzed::Capture(Box::new(s))),
+                    Err(Error::UnknownFormat { what, .. }) => out.push(Analyzed::Skipped {
+                        name: member,
+                        reason: format!("not a capture: {what}"),
+                    }),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// [`analyze`] on decompressed bytes: a stream that is not a capture after
+/// decompression is named as such.
+fn analyze_compressed<R: Read>(
+    src: R,
+    name: &str,
+    how: &'static str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
+    analyze_inner(src, name, Some(how), opts, sink).map_err(|e| match e {
+        Error::UnknownFormat { what, magic } => Error::UnknownFormat {
+            what: format!("{how}-compressed, and inside: {what}"),
+            magic,
+        },
+        other => other,
+    })
 }
 
 /// Analyzes one capture read from `src`; handshake records go to `sink` as
@@ -220,6 +328,16 @@ pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<
 pub fn analyze<R: Read>(
     src: R,
     name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
+    analyze_inner(src, name, None, opts, sink)
+}
+
+fn analyze_inner<R: Read>(
+    src: R,
+    name: &str,
+    compression: Option<&'static str>,
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
@@ -241,6 +359,7 @@ pub fn analyze<R: Read>(
         kind: "summary",
         capture: name.to_string(),
         format: Some(reader.format().name()),
+        compression,
         ..Summary::default()
     };
     let mut links: Vec<capture::LinkType> = Vec::new();

@@ -2,6 +2,7 @@
 //! fixtures, CLI tests, robustness, edge cases built in code, and conformance
 //! against the shared public corpus (skipped when `../shared/corpus` is absent).
 
+mod archive;
 mod cli;
 mod conformance;
 mod edge;

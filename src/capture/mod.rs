@@ -17,6 +17,7 @@
 //! Layout: `input` (the bounded buffer), `pcap` (draft-ietf-opsawg-pcap),
 //! `pcapng` (draft-ietf-opsawg-pcapng), and here the sniffing and the reader.
 
+pub mod decompress;
 mod input;
 mod pcap;
 mod pcapng;
@@ -371,7 +372,8 @@ fn describe_unknown(head: &[u8]) -> &'static str {
         "zstd-compressed file; decompress it first (zstd -d)"
     } else if is_etl(head) {
         "Windows ETL trace (netsh trace / pktmon) is not supported; convert it first: \
-         pktmon etl2pcap in.etl --out out.pcapng"
+         pktmon etl2pcap in.etl --out out.pcapng (Windows 10 2004 and later), or \
+         etl2pcapng in.etl out.pcapng (github.com/microsoft/etl2pcapng)"
     } else if let Some(markup) = text_kind(head) {
         markup
     } else {

@@ -131,6 +131,8 @@ pub struct Summary {
     pub capture: String,
     /// "pcap" or "pcapng".
     pub format: Option<&'static str>,
+    /// "gzip" or "zip" when the capture came compressed; null otherwise.
+    pub compression: Option<&'static str>,
     /// Link types met.
     pub link_types: Vec<String>,
     /// Frames read.

@@ -377,8 +377,11 @@ impl<W: Write> Sink for TextReport<W> {
         };
         let _ = writeln!(
             o,
-            "  {} · {} · {}{span}",
+            "  {}{} · {} · {}{span}",
             s.format.unwrap_or("?"),
+            s.compression
+                .map(|c| format!(" ({c}-compressed)"))
+                .unwrap_or_default(),
             if s.link_types.is_empty() {
                 "no packets".to_string()
             } else {
@@ -555,6 +558,10 @@ impl<W: Write> Sink for TextReport<W> {
                 let _ = writeln!(o, "  - {f}");
             }
         }
+        // The next capture (an archive's next member) starts afresh.
+        self.groups.clear();
+        self.index.clear();
+        self.dropped_groups = 0;
         self.out.write_all(o.as_bytes())?;
         self.out.flush()
     }
