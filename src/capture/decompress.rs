@@ -6,9 +6,9 @@
 //! through their local headers (APPNOTE.TXT 6.3 §4.3.7), decompressing each
 //! (stored or deflate) while it is read.
 //! Invariants: memory is one read buffer and one inflate window; decompressed
-//! output is bounded by [`MAX_RATIO`] times the compressed input read so far
-//! (plus [`RATIO_SLACK`]), so a decompression bomb stops with an error instead
-//! of running for hours; nothing is written to disk.
+//! output is bounded by a ratio to the compressed input read so far (see
+//! [`Limits`]), so a decompression bomb stops with an error instead of running
+//! for hours; nothing is written to disk.
 //! Not done here: reading captures (`capture::Reader` reads the output);
 //! encrypted, bzip2/LZMA/zstd/deflate64 zip entries and nested zip archives
 //! are reported as skipped with what to do; a zip's central directory is not
