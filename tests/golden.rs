@@ -287,6 +287,24 @@ const VERDICTS: &[(&str, &[Verdict])] = &[
         "version-mismatch-client-too-old-default",
         &[("failed", "version-mismatch", "medium")],
     ),
+    ("unrecognized-name", &[("failed", "unrecognized-name", "")]),
+    (
+        "tls12-client-certificate-rejected",
+        &[("failed", "client-certificate-rejected", "")],
+    ),
+    (
+        "tls13-client-certificate-rejected",
+        &[("failed", "client-certificate-rejected", "medium")],
+    ),
+    ("certificate-chain-order", &[("established", "", "")]),
+    (
+        "certificate-not-yet-valid",
+        &[("failed", "certificate-not-yet-valid", "medium")],
+    ),
+    (
+        "tls12-self-signed-rejected",
+        &[("failed", "certificate-untrusted", "")],
+    ),
 ];
 
 #[test]
