@@ -391,3 +391,31 @@ fn golden_hindsight_uses_a_later_handshake_of_the_same_server() {
     // Reported after the established one, at the end of the capture.
     assert_eq!(hs[1]["outcome"], "failed");
 }
+
+#[test]
+fn golden_established_fixtures_carry_their_warnings() {
+    for (case, code, severity) in [
+        (
+            "certificate-chain-order",
+            "certificate-chain-order",
+            "warning",
+        ),
+        ("certificate-weak", "certificate-weak", "warning"),
+        ("hrr-success", "hello-retry-request", "info"),
+        ("server-tls10-mixed-clients", "legacy-protocol", "info"),
+    ] {
+        let hs = case_handshakes(case);
+        let found = hs.iter().any(|h| {
+            h["outcome"] == "established"
+                && h["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["code"] == code && f["severity"] == severity)
+        });
+        assert!(
+            found,
+            "{case}: no {severity} {code} on an established handshake"
+        );
+    }
+}
