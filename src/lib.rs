@@ -18,6 +18,8 @@
 pub mod capture;
 pub mod diagnose;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod pipeline;
 pub mod report;
 pub mod session;
