@@ -5,6 +5,7 @@
 mod cli;
 mod conformance;
 mod edge;
+mod fingerprints;
 mod golden;
 mod oracle;
 mod robustness;
