@@ -6,8 +6,8 @@
 //! Output: the fingerprint strings — JA3/JA3S as the pre-hash string plus its
 //! MD5 in lower-case hex; JA4 as `t13d1516h2_8daaf6152771_e5627efa2ab1`.
 //! `None` where the method defines no fingerprint (see below).
-//! Invariants: pure functions, no allocation beyond the strings they return,
-//! never panic; the same hello always gives the same fingerprint.
+//! Invariants: pure functions without state or I/O; they never panic, and
+//! the same hello always gives the same fingerprint.
 //!
 //! The methods, from their public descriptions:
 //! - JA3 (Salesforce, 2017): `version,ciphers,extensions,groups,point_formats`,
