@@ -6,6 +6,7 @@ mod archive;
 mod cli;
 mod conformance;
 mod edge;
+mod fingerprints;
 mod golden;
 mod oracle;
 mod robustness;

@@ -153,6 +153,16 @@ fn frames_text(f: &[u64]) -> String {
     out
 }
 
+/// "JA4 t13d…  JA3 771…" of the fingerprints there are, dimmed: a lookup
+/// key for people, not evidence.
+fn fingerprints(v: &[(&str, &Option<String>)]) -> Option<String> {
+    let parts: Vec<String> = v
+        .iter()
+        .filter_map(|(k, f)| f.as_ref().map(|f| format!("{k} {f}")))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("  ").dimmed().to_string())
+}
+
 fn render_handshake(r: &Record<'_>) -> String {
     let h: &Handshake = r.handshake;
     let mut s = String::new();
@@ -205,6 +215,9 @@ fn render_handshake(r: &Record<'_>) -> String {
         if ch.cipher_suites.len() <= 12 {
             row(ch.frame, "", String::new(), list(&ch.cipher_suites, 12));
         }
+        if let Some(t) = fingerprints(&[("JA4", &ch.ja4), ("JA3", &ch.ja3)]) {
+            row(ch.frame, "", String::new(), t);
+        }
     }
     if let Some(hrr) = &h.hello_retry_request {
         row(
@@ -244,6 +257,9 @@ fn render_handshake(r: &Record<'_>) -> String {
             format!("frame {}", frames_text(&sh.frames)),
             t,
         );
+        if let Some(t) = fingerprints(&[("JA3S", &sh.ja3s)]) {
+            row(sh.frame, "", String::new(), t);
+        }
     }
     if let (Some(leaf), Some(f)) = (h.certificates.first(), h.certificate_frame) {
         row(

@@ -105,10 +105,17 @@ pub struct ClientHelloFacts {
     pub extensions: Vec<tls::ExtensionType>,
     /// SSLv2-compatible format.
     pub sslv2_format: bool,
+    /// JA3 fingerprint: MD5 of `ja3_full`, lower-case hex.
+    pub ja3: Option<String>,
+    /// The JA3 string before hashing.
+    pub ja3_full: Option<String>,
+    /// JA4 client fingerprint (null for an SSLv2-format hello).
+    pub ja4: Option<String>,
 }
 
 impl ClientHelloFacts {
     fn new(ch: &tls::ClientHello, ev: &tls::Event) -> Self {
+        let ja3 = tls::fingerprint::ja3(ch);
         ClientHelloFacts {
             frame: ev.frames.first().copied().unwrap_or(0),
             frames: ev.frames.clone(),
@@ -123,6 +130,9 @@ impl ClientHelloFacts {
             signature_algorithms: no_grease(&ch.signature_algorithms, |v| v.0),
             extensions: no_grease(&ch.extensions, |v| v.0),
             sslv2_format: ch.sslv2_format,
+            ja3: ja3.as_ref().map(|j| j.hash.clone()),
+            ja3_full: ja3.map(|j| j.full),
+            ja4: tls::fingerprint::ja4(ch),
         }
     }
 
@@ -176,6 +186,10 @@ pub struct ServerHelloFacts {
     pub group: Option<NamedGroup>,
     /// Extension types in order.
     pub extensions: Vec<tls::ExtensionType>,
+    /// JA3S fingerprint: MD5 of `ja3s_full`, lower-case hex (null for SSL 2.0).
+    pub ja3s: Option<String>,
+    /// The JA3S string before hashing.
+    pub ja3s_full: Option<String>,
     /// SSL 2.0 SERVER-HELLO format.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sslv2_format: bool,
@@ -183,6 +197,7 @@ pub struct ServerHelloFacts {
 
 impl ServerHelloFacts {
     fn new(sh: &tls::ServerHello, ev: &tls::Event) -> Self {
+        let ja3s = tls::fingerprint::ja3s(sh);
         ServerHelloFacts {
             frame: ev.frames.first().copied().unwrap_or(0),
             frames: ev.frames.clone(),
@@ -192,6 +207,8 @@ impl ServerHelloFacts {
             alpn: sh.alpn.clone(),
             group: sh.key_share_group,
             extensions: sh.extensions.clone(),
+            ja3s: ja3s.as_ref().map(|j| j.hash.clone()),
+            ja3s_full: ja3s.map(|j| j.full),
             sslv2_format: sh.sslv2_format,
         }
     }

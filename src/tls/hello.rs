@@ -159,8 +159,8 @@ fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// ALPN `ProtocolNameList` (RFC 7301 §3.1).
-fn alpn_list(d: &[u8], problems: &mut Vec<String>) -> Vec<String> {
+/// ALPN `ProtocolNameList` (RFC 7301 §3.1), names as sent.
+fn alpn_list<'a>(d: &'a [u8], problems: &mut Vec<String>) -> Vec<&'a [u8]> {
     let mut r = Rd::new(d);
     let mut out = Vec::new();
     let Some(list) = r.vec16() else {
@@ -170,7 +170,7 @@ fn alpn_list(d: &[u8], problems: &mut Vec<String>) -> Vec<String> {
     let mut l = Rd::new(list);
     while !l.is_empty() {
         match l.vec8() {
-            Some(p) => out.push(lossy(p)),
+            Some(p) => out.push(p),
             None => {
                 problems.push("application_layer_protocol_negotiation: truncated name".into());
                 break;
@@ -236,7 +236,11 @@ pub(crate) fn parse_client_hello(
         let mut e = Rd::new(d);
         match t {
             EXT_SERVER_NAME => ch.sni = sni(d, &mut p),
-            EXT_ALPN => ch.alpn = alpn_list(d, &mut p),
+            EXT_ALPN => {
+                let names = alpn_list(d, &mut p);
+                ch.alpn_first = names.first().map(|n| n.to_vec());
+                ch.alpn = names.into_iter().map(lossy).collect();
+            }
             EXT_SUPPORTED_VERSIONS => match e.vec8() {
                 // Client form: u8-length list (RFC 8446 §4.2.1).
                 Some(l) => {
@@ -342,7 +346,7 @@ pub(crate) fn parse_server_hello(
                 Some(v) => sh.selected_version = Some(Version(v)),
                 None => p.push("supported_versions: truncated".into()),
             },
-            EXT_ALPN => sh.alpn = alpn_list(d, &mut p).into_iter().next(),
+            EXT_ALPN => sh.alpn = alpn_list(d, &mut p).into_iter().next().map(lossy),
             // HRR: selected_group only; ServerHello: one KeyShareEntry
             // (RFC 8446 §4.2.8). Both start with the group.
             EXT_KEY_SHARE => match e.u16() {
@@ -496,6 +500,7 @@ pub(crate) fn parse_sslv2(rec: &[u8]) -> Option<Sslv2Hello> {
             };
             for s in specs.chunks_exact(3) {
                 if let [k, x, y] = *s {
+                    ch.sslv2_cipher_specs.push(u32::from_be_bytes([0, k, x, y]));
                     if k == 0 {
                         ch.cipher_suites
                             .push(CipherSuite(u16::from_be_bytes([x, y])));

@@ -16,6 +16,7 @@
 
 mod codec;
 pub mod enums;
+pub mod fingerprint;
 mod hello;
 mod record;
 
@@ -46,12 +47,19 @@ pub struct ClientHello {
     /// SSLv2 hello only: the SSL 2.0 cipher kinds (first byte ≠ 0, e.g.
     /// `0x010080` SSL_CK_RC4_128_WITH_MD5), in wire order.
     pub sslv2_cipher_kinds: Vec<u32>,
+    /// SSLv2 hello only: every 3-byte cipher spec as a 24-bit value, in wire
+    /// order (the two lists above split them and lose their interleaving,
+    /// which a fingerprint needs).
+    pub sslv2_cipher_specs: Vec<u32>,
     /// Extension types in wire order, GREASE included.
     pub extensions: Vec<ExtensionType>,
     /// server_name (host_name), if present and valid UTF-8.
     pub sni: Option<String>,
     /// ALPN protocol names in order.
     pub alpn: Vec<String>,
+    /// The first ALPN protocol name as sent (`alpn` is lossy UTF-8; the JA4
+    /// fingerprint needs the bytes). `None` without ALPN or with an empty list.
+    pub alpn_first: Option<Vec<u8>>,
     /// supported_versions (GREASE included), empty when the extension is absent.
     pub supported_versions: Vec<Version>,
     /// supported_groups in order (GREASE included).

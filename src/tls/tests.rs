@@ -243,6 +243,7 @@ fn conn_client_hello_one_record_parsed() {
     assert_eq!(ch.record_version, Version(0x0301));
     assert_eq!(ch.sni.as_deref(), Some("example.com"));
     assert_eq!(ch.alpn, vec!["h2", "http/1.1"]);
+    assert_eq!(ch.alpn_first.as_deref(), Some(&b"h2"[..]));
     assert_eq!(
         ch.supported_versions,
         vec![Version(0x0304), Version(0x0303)]
@@ -506,6 +507,10 @@ fn conn_sslv2_client_hello_parsed_ciphers_mapped() {
         vec![CipherSuite(0x002f), CipherSuite(0xc02f)]
     );
     assert_eq!(ch.sslv2_cipher_kinds, vec![0x010080, 0x0700c0]);
+    assert_eq!(
+        ch.sslv2_cipher_specs,
+        vec![0x010080, 0x00002f, 0x00c02f, 0x0700c0]
+    );
     assert_eq!(h.out[0].frames, vec![1, 2]);
     assert_eq!(h.server_hellos().len(), 1);
 }

@@ -1,0 +1,502 @@
+//! TLS fingerprints of parsed hellos: JA3 and JA4 of a ClientHello, JA3S of
+//! a ServerHello.
+//!
+//! Input: a parsed [`ClientHello`] or [`ServerHello`] with its raw values in
+//! wire order, GREASE included (as `hello.rs` keeps them).
+//! Output: the fingerprint strings — JA3/JA3S as the pre-hash string plus its
+//! MD5 in lower-case hex; JA4 as `t13d1516h2_8daaf6152771_e5627efa2ab1`.
+//! `None` where the method defines no fingerprint (see below).
+//! Invariants: pure functions without state or I/O; they never panic, and
+//! the same hello always gives the same fingerprint.
+//!
+//! The methods, from their public descriptions:
+//! - JA3 (Salesforce, 2017): `version,ciphers,extensions,groups,point_formats`,
+//!   decimal values joined with `-`, the ClientHello's `legacy_version`,
+//!   GREASE (RFC 8701) left out of ciphers, extensions and groups; fields of
+//!   absent extensions are empty.
+//! - JA3S: `version,cipher,extensions` of the ServerHello, the `legacy_version`
+//!   (771 for a TLS 1.3 ServerHello; the supported_versions value is not
+//!   used), extensions in wire order. The reference scripts do not remove
+//!   GREASE here; servers do not send GREASE in a ServerHello (RFC 8701 §3),
+//!   so nothing is removed.
+//! - JA4 (FoxIO, client fingerprint only; BSD-3): see [`ja4`].
+//!
+//! SSLv2-format ClientHellos (RFC 5246 Appendix E.2) are not TLS handshake
+//! records, and the methods differ on them. The Salesforce reference script and
+//! Wireshark fingerprint only TLS handshake records, so they give no JA3 for
+//! one; CESNET's ipfixprobe does, as `version,cipher specs,,,` with each
+//! 3-byte cipher spec as a decimal number. We follow ipfixprobe: the hello is
+//! a strong client signal (scanners, very old stacks), the string is the JA3
+//! layout with empty extension fields, and a TLS suite sent as spec `00 XX YY`
+//! gets the same number it would have in a TLS hello. JA4 is defined over
+//! 2-byte TLS cipher codes and extensions, which an SSLv2 hello does not have:
+//! no JA4 for it. An SSL 2.0 SERVER-HELLO chooses no cipher: no JA3S.
+//! Not done here: JA4S, JA4X and the other JA4+ methods (not under a licence
+//! this project can use); JA4 over QUIC or DTLS (tlstriage reads TCP only).
+
+use std::fmt::Write as _;
+
+use md5::{Digest as _, Md5};
+use sha2::Sha256;
+
+use super::enums::is_grease;
+use super::{ClientHello, ServerHello};
+
+/// A JA3 or JA3S fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ja3 {
+    /// The string that is hashed, e.g. `771,4865-4866,0-23-65281,29-23,0`.
+    pub full: String,
+    /// Its MD5 in lower-case hex (32 characters).
+    pub hash: String,
+}
+
+impl Ja3 {
+    fn new(full: String) -> Self {
+        let hash = hex(&Md5::digest(full.as_bytes()));
+        Ja3 { full, hash }
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+/// `a-b-c` of the values.
+fn dashed(v: impl Iterator<Item = u32>) -> String {
+    let mut s = String::new();
+    for (i, x) in v.enumerate() {
+        if i > 0 {
+            s.push('-');
+        }
+        let _ = write!(s, "{x}");
+    }
+    s
+}
+
+fn no_grease(v: impl Iterator<Item = u16>) -> impl Iterator<Item = u32> {
+    v.filter(|x| !is_grease(*x)).map(u32::from)
+}
+
+/// Extension type: supported_groups (RFC 8422 §5.1.1).
+const EXT_SUPPORTED_GROUPS: u16 = 10;
+/// Extension type: ec_point_formats (RFC 8422 §5.1.2).
+const EXT_EC_POINT_FORMATS: u16 = 11;
+/// Extension type: server_name (RFC 6066 §3).
+const EXT_SERVER_NAME: u16 = 0;
+/// Extension type: application_layer_protocol_negotiation (RFC 7301 §3.1).
+const EXT_ALPN: u16 = 16;
+/// Extension type: supported_versions (RFC 8446 §4.2.1).
+const EXT_SUPPORTED_VERSIONS: u16 = 43;
+
+/// JA3 of a ClientHello. Always `Some` for a TLS-format hello; for an
+/// SSLv2-format hello see the module docs.
+pub fn ja3(ch: &ClientHello) -> Option<Ja3> {
+    if ch.sslv2_format {
+        // ipfixprobe's layout: the hello's version, every cipher spec in wire
+        // order, no extensions. A 2-byte GREASE value cannot be told apart in
+        // a 3-byte spec `00 XX YY`, so such a spec is left out like in TLS.
+        let specs = ch
+            .sslv2_cipher_specs
+            .iter()
+            .copied()
+            .filter(|&s| !(s <= 0xffff && is_grease(s as u16)));
+        return Some(Ja3::new(format!("{},{},,,", ch.version.0, dashed(specs))));
+    }
+    let ciphers = dashed(no_grease(ch.cipher_suites.iter().map(|c| c.0)));
+    let exts = dashed(no_grease(ch.extensions.iter().map(|e| e.0)));
+    let has = |t: u16| ch.extensions.iter().any(|e| e.0 == t);
+    // Fields of absent extensions stay empty; a present extension whose list
+    // did not parse is empty too.
+    let groups = if has(EXT_SUPPORTED_GROUPS) {
+        dashed(no_grease(ch.groups.iter().map(|g| g.0)))
+    } else {
+        String::new()
+    };
+    let formats = if has(EXT_EC_POINT_FORMATS) {
+        dashed(ch.ec_point_formats.iter().map(|&f| u32::from(f)))
+    } else {
+        String::new()
+    };
+    Some(Ja3::new(format!(
+        "{},{ciphers},{exts},{groups},{formats}",
+        ch.version.0
+    )))
+}
+
+/// JA3S of a ServerHello (or HelloRetryRequest, which has the same layout);
+/// `None` for an SSL 2.0 SERVER-HELLO.
+pub fn ja3s(sh: &ServerHello) -> Option<Ja3> {
+    if sh.sslv2_format {
+        return None;
+    }
+    let exts = dashed(sh.extensions.iter().map(|e| u32::from(e.0)));
+    Some(Ja3::new(format!(
+        "{},{},{exts}",
+        sh.version.0, sh.cipher_suite.0
+    )))
+}
+
+/// The two characters JA4 gives a protocol version.
+fn ja4_version(v: u16) -> &'static str {
+    match v {
+        0x0304 => "13",
+        0x0303 => "12",
+        0x0302 => "11",
+        0x0301 => "10",
+        0x0300 => "s3",
+        0x0002 => "s2",
+        0xfeff => "d1",
+        0xfefd => "d2",
+        0xfefc => "d3",
+        _ => "00",
+    }
+}
+
+/// The two ALPN characters of JA4: first and last character of the first
+/// protocol name when both are ASCII alphanumerics, otherwise the first and
+/// last hex digit of the whole name; `00` without one.
+fn ja4_alpn(first: Option<&[u8]>) -> String {
+    let Some(name) = first.filter(|n| !n.is_empty()) else {
+        return "00".into();
+    };
+    match (name.first(), name.last()) {
+        (Some(&a), Some(&z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => {
+            format!("{}{}", char::from(a), char::from(z))
+        }
+        (Some(&a), Some(&z)) => {
+            let (h, l) = (format!("{a:02x}"), format!("{z:02x}"));
+            format!("{}{}", &h[..1], &l[1..])
+        }
+        _ => "00".into(),
+    }
+}
+
+/// First 12 hex digits of SHA-256, or twelve zeros for an empty list (the
+/// method marks "nothing there" this way rather than hashing "").
+fn ja4_hash(s: &str) -> String {
+    if s.is_empty() {
+        return "0".repeat(12);
+    }
+    let mut h = hex(&Sha256::digest(s.as_bytes()));
+    h.truncate(12);
+    h
+}
+
+/// `0a0a,1301` of the values, 4 lower-case hex digits each.
+fn comma_hex(v: &[u16]) -> String {
+    let mut s = String::new();
+    for (i, x) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{x:04x}");
+    }
+    s
+}
+
+/// JA4 of a ClientHello carried over TCP (first character `t`); `None` for
+/// an SSLv2-format hello.
+///
+/// `a` part: `t`, the version (the highest non-GREASE supported_versions
+/// value when that extension is present, else `legacy_version`), `d` when a
+/// server_name extension is present else `i`, the counts of non-GREASE
+/// cipher suites and extensions (two digits, at most 99), the ALPN
+/// characters. `b`: truncated SHA-256 of the sorted cipher list. `c`:
+/// truncated SHA-256 of the sorted extension list without server_name and
+/// ALPN, then `_` and the signature algorithms in wire order when there are
+/// any. GREASE is left out everywhere.
+pub fn ja4(ch: &ClientHello) -> Option<String> {
+    if ch.sslv2_format {
+        return None;
+    }
+    let has = |t: u16| ch.extensions.iter().any(|e| e.0 == t);
+    let version = if has(EXT_SUPPORTED_VERSIONS) {
+        ch.supported_versions
+            .iter()
+            .map(|v| v.0)
+            .filter(|v| !is_grease(*v))
+            .max()
+            .unwrap_or(ch.version.0)
+    } else {
+        ch.version.0
+    };
+    let mut ciphers: Vec<u16> = ch
+        .cipher_suites
+        .iter()
+        .map(|c| c.0)
+        .filter(|c| !is_grease(*c))
+        .collect();
+    let exts: Vec<u16> = ch
+        .extensions
+        .iter()
+        .map(|e| e.0)
+        .filter(|e| !is_grease(*e))
+        .collect();
+    let a = format!(
+        "t{}{}{:02}{:02}{}",
+        ja4_version(version),
+        if has(EXT_SERVER_NAME) { 'd' } else { 'i' },
+        ciphers.len().min(99),
+        exts.len().min(99),
+        ja4_alpn(ch.alpn_first.as_deref()),
+    );
+    ciphers.sort_unstable();
+    let mut sorted: Vec<u16> = exts
+        .into_iter()
+        .filter(|&e| e != EXT_SERVER_NAME && e != EXT_ALPN)
+        .collect();
+    sorted.sort_unstable();
+    let sigs: Vec<u16> = ch
+        .signature_algorithms
+        .iter()
+        .map(|s| s.0)
+        .filter(|s| !is_grease(*s))
+        .collect();
+    let c = if sorted.is_empty() {
+        String::new()
+    } else if sigs.is_empty() {
+        comma_hex(&sorted)
+    } else {
+        format!("{}_{}", comma_hex(&sorted), comma_hex(&sigs))
+    };
+    Some(format!(
+        "{a}_{}_{}",
+        ja4_hash(&comma_hex(&ciphers)),
+        ja4_hash(&c)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::{CipherSuite, ExtensionType, NamedGroup, SignatureScheme, Version};
+
+    fn suites(v: &[u16]) -> Vec<CipherSuite> {
+        v.iter().copied().map(CipherSuite).collect()
+    }
+    fn exts(v: &[u16]) -> Vec<ExtensionType> {
+        v.iter().copied().map(ExtensionType).collect()
+    }
+
+    /// The JA3 README's first example:
+    /// `769,47-53-5-10-49161-49162-49171-49172-50-56-19-4,0-10-11,23-24-25,0`,
+    /// MD5 checked with Python's hashlib.
+    fn ja3_readme_hello() -> ClientHello {
+        ClientHello {
+            version: Version(0x0301),
+            cipher_suites: suites(&[47, 53, 5, 10, 49161, 49162, 49171, 49172, 50, 56, 19, 4]),
+            extensions: exts(&[0, 10, 11]),
+            groups: vec![NamedGroup(23), NamedGroup(24), NamedGroup(25)],
+            ec_point_formats: vec![0],
+            ..ClientHello::default()
+        }
+    }
+
+    #[test]
+    fn ja3_readme_example_matches_published_hash() {
+        let j = ja3(&ja3_readme_hello()).unwrap();
+        assert_eq!(
+            j.full,
+            "769,47-53-5-10-49161-49162-49171-49172-50-56-19-4,0-10-11,23-24-25,0"
+        );
+        assert_eq!(j.hash, "ada70206e40642a3e4461f35503241d5");
+    }
+
+    #[test]
+    fn ja3_grease_in_every_list_left_out() {
+        let mut ch = ja3_readme_hello();
+        ch.cipher_suites.insert(0, CipherSuite(0x0a0a));
+        ch.extensions.insert(0, ExtensionType(0xfafa));
+        ch.extensions.push(ExtensionType(0x1a1a));
+        ch.groups.insert(1, NamedGroup(0x2a2a));
+        assert_eq!(ja3(&ch).unwrap().hash, "ada70206e40642a3e4461f35503241d5");
+    }
+
+    #[test]
+    fn ja3_no_extensions_empty_fields() {
+        // The README's second example, `769,4-5-10-9-100-98-3-6-19-18-99,,,`.
+        let ch = ClientHello {
+            version: Version(0x0301),
+            cipher_suites: suites(&[4, 5, 10, 9, 100, 98, 3, 6, 19, 18, 99]),
+            ..ClientHello::default()
+        };
+        let j = ja3(&ch).unwrap();
+        assert_eq!(j.full, "769,4-5-10-9-100-98-3-6-19-18-99,,,");
+        assert_eq!(j.hash, "de350869b8c85de67a350c8d186f11e6");
+    }
+
+    #[test]
+    fn ja3_groups_without_point_formats_trailing_empty() {
+        let ch = ClientHello {
+            version: Version(0x0303),
+            cipher_suites: suites(&[4865]),
+            extensions: exts(&[43, 10]),
+            groups: vec![NamedGroup(23)],
+            ..ClientHello::default()
+        };
+        assert_eq!(ja3(&ch).unwrap().full, "771,4865,43-10,23,");
+    }
+
+    #[test]
+    fn ja3_sslv2_hello_specs_in_wire_order() {
+        // CESNET FlowTest publishes e76a0619… for this hello (ssl-v2.pcap).
+        let ch = ClientHello {
+            record_version: Version(0x0002),
+            version: Version(0x0002),
+            sslv2_format: true,
+            sslv2_cipher_specs: vec![
+                0x0700c0, 0x050080, 0x030080, 0x010080, 0x080080, 0x060040, 0x040080, 0x020080,
+            ],
+            ..ClientHello::default()
+        };
+        let j = ja3(&ch).unwrap();
+        assert_eq!(
+            j.full,
+            "2,458944-327808-196736-65664-524416-393280-262272-131200,,,"
+        );
+        assert_eq!(j.hash, "e76a0619f4cf744ab2b9ea0ac9b8d5a4");
+        assert_eq!(ja4(&ch), None);
+    }
+
+    #[test]
+    fn ja3s_legacy_version_and_extensions_in_order() {
+        // Suricata-verify tls-certs-alert publishes this string and hash.
+        let sh = ServerHello {
+            version: Version(0x0303),
+            cipher_suite: CipherSuite(49199),
+            extensions: exts(&[65281, 0, 11, 16, 23]),
+            ..ServerHello::default()
+        };
+        let j = ja3s(&sh).unwrap();
+        assert_eq!(j.full, "771,49199,65281-0-11-16-23");
+        assert_eq!(j.hash, "5d79edf64e03689ff559a54e9d9487bc");
+    }
+
+    #[test]
+    fn ja3s_tls13_uses_legacy_version_not_selected() {
+        let sh = ServerHello {
+            version: Version(0x0303),
+            selected_version: Some(Version(0x0304)),
+            cipher_suite: CipherSuite(0x1301),
+            extensions: exts(&[51, 43]),
+            ..ServerHello::default()
+        };
+        assert_eq!(ja3s(&sh).unwrap().full, "771,4865,51-43");
+    }
+
+    #[test]
+    fn ja3s_sslv2_server_hello_none() {
+        let sh = ServerHello {
+            version: Version(0x0002),
+            sslv2_format: true,
+            ..ServerHello::default()
+        };
+        assert_eq!(ja3s(&sh), None);
+    }
+
+    /// The hello of the JA4 technical description's example (its cipher,
+    /// extension and signature-algorithm lists, ALPN h2, SNI, TLS 1.3), with
+    /// GREASE added where browsers put it.
+    fn ja4_spec_hello() -> ClientHello {
+        ClientHello {
+            version: Version(0x0303),
+            cipher_suites: suites(&[
+                0x2a2a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,
+                0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035,
+            ]),
+            extensions: exts(&[
+                0x0a0a, 0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d, 0x000d, 0x0005,
+                0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015, 0x4a4a,
+            ]),
+            supported_versions: vec![Version(0x7a7a), Version(0x0304), Version(0x0303)],
+            signature_algorithms: [
+                0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
+            ]
+            .into_iter()
+            .map(SignatureScheme)
+            .collect(),
+            sni: Some("example.com".into()),
+            alpn: vec!["h2".into(), "http/1.1".into()],
+            alpn_first: Some(b"h2".to_vec()),
+            ..ClientHello::default()
+        }
+    }
+
+    #[test]
+    fn ja4_spec_example_matches_published_value() {
+        assert_eq!(
+            ja4(&ja4_spec_hello()).as_deref(),
+            Some("t13d1516h2_8daaf6152771_e5627efa2ab1")
+        );
+    }
+
+    #[test]
+    fn ja4_no_signature_algorithms_no_underscore() {
+        // The description's variant without signature algorithms: 6d807ffa2a79.
+        let mut ch = ja4_spec_hello();
+        ch.signature_algorithms.clear();
+        assert_eq!(
+            ja4(&ch).as_deref(),
+            Some("t13d1516h2_8daaf6152771_6d807ffa2a79")
+        );
+    }
+
+    #[test]
+    fn ja4_empty_lists_zero_hashes_and_ip_without_alpn() {
+        let ch = ClientHello {
+            version: Version(0x0301),
+            ..ClientHello::default()
+        };
+        assert_eq!(
+            ja4(&ch).as_deref(),
+            Some("t10i000000_000000000000_000000000000")
+        );
+    }
+
+    #[test]
+    fn ja4_version_without_supported_versions_is_legacy() {
+        let mut ch = ja4_spec_hello();
+        ch.extensions.retain(|e| e.0 != 0x002b);
+        ch.supported_versions.clear();
+        assert!(ja4(&ch).unwrap().starts_with("t12d1515h2_"));
+        ch.version = Version(0x0300);
+        assert!(ja4(&ch).unwrap().starts_with("ts3d"));
+        ch.version = Version(0x7f1c);
+        assert!(ja4(&ch).unwrap().starts_with("t00d"));
+    }
+
+    #[test]
+    fn ja4_counts_capped_at_99() {
+        let ch = ClientHello {
+            version: Version(0x0303),
+            cipher_suites: (1..=150).map(CipherSuite).collect(),
+            extensions: (100..=250).map(ExtensionType).collect(),
+            ..ClientHello::default()
+        };
+        assert!(ja4(&ch).unwrap().starts_with("t12i999900_"));
+    }
+
+    #[test]
+    fn ja4_alpn_characters_per_description() {
+        let f = |b: &[u8]| ja4_alpn(Some(b));
+        assert_eq!(f(b"h2"), "h2");
+        assert_eq!(f(b"http/1.1"), "h1");
+        assert_eq!(f(b"x"), "xx");
+        assert_eq!(ja4_alpn(None), "00");
+        assert_eq!(f(b""), "00");
+        // The description's non-alphanumeric examples.
+        assert_eq!(f(&[0xab]), "ab");
+        assert_eq!(f(&[0x20]), "20");
+        assert_eq!(f(&[0xab, 0xcd]), "ad");
+        assert_eq!(f(&[0x20, 0x61]), "21");
+        assert_eq!(f(&[0x30, 0xab]), "3b");
+        assert_eq!(f(&[0x61, 0x20]), "60");
+        assert_eq!(f(&[0x30, 0x31, 0xab, 0xcd]), "3d");
+        assert_eq!(f(&[0x30, 0xab, 0xcd, 0x31]), "01");
+    }
+}
