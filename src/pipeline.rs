@@ -14,7 +14,7 @@
 //! everything before it is analyzed and reported.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use crate::capture::{self, Timestamp};
@@ -208,7 +208,9 @@ pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<
                 source: std::io::Error::other("is a directory"),
             });
         }
-        analyze(file, &name, opts, sink).map_err(rewrap)
+        // A file can seek: NetMon captures, whose frame table is at the end,
+        // are read only this way.
+        analyze_seekable(file, &name, opts, sink).map_err(rewrap)
     }
 }
 
@@ -216,14 +218,35 @@ pub fn analyze_path(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<
 /// their connections end, then the summary, which is also returned.
 ///
 /// Errors only when the input cannot be opened as a capture at all; damage
-/// later in the file is reported in [`Summary::damage`].
+/// later in the file is reported in [`Summary::damage`]. A stream cannot
+/// seek, so a NetMon `.cap` is refused here with what to do: use
+/// [`analyze_seekable`] (or [`analyze_path`]) for it.
 pub fn analyze<R: Read>(
     src: R,
     name: &str,
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
-    let mut reader = capture::Reader::open(src)?;
+    run(capture::Reader::open(src)?, name, opts, sink)
+}
+
+/// Like [`analyze`], from a source that can seek (a file, a `Cursor`): reads
+/// NetMon `.cap` too.
+pub fn analyze_seekable<R: Read + Seek>(
+    src: R,
+    name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
+    run(capture::Reader::open_seekable(src)?, name, opts, sink)
+}
+
+fn run<R: Read>(
+    mut reader: capture::Reader<R>,
+    name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
     let mut reasm = Reassembler::new(opts.stream);
     let mut state = State {
         name,
@@ -264,7 +287,7 @@ pub fn analyze<R: Read>(
             Err(e) => {
                 summary.damage = Some(report::Damage {
                     offset: reader.bytes_read(),
-                    frame: summary.frames + 1,
+                    frame: reader.frames() + 1,
                     message: e.to_string(),
                 });
                 break;
@@ -300,6 +323,9 @@ pub fn analyze<R: Read>(
             source: e,
         });
     }
+    // Wireshark's count: NetMon pseudo-frames it numbers (NetEvent, filter)
+    // are counted though the reader does not return them (see the notes).
+    summary.frames = summary.frames.max(reader.frames());
     summary.bytes = reader.bytes_read();
     summary.link_types = links.iter().map(|l| l.name()).collect();
     summary.first_time = first_ts.map(report::rfc3339);

@@ -129,7 +129,7 @@ pub struct Summary {
     pub kind: &'static str,
     /// The capture's name as given.
     pub capture: String,
-    /// "pcap" or "pcapng".
+    /// "pcap", "pcapng" or "netmon".
     pub format: Option<&'static str>,
     /// Link types met.
     pub link_types: Vec<String>,
