@@ -670,7 +670,7 @@ mod tests {
                 .and_then(|n| n.parse().ok());
             let expected: Option<u64> = cols.get(3).and_then(|c| c.parse().ok());
             let file = std::fs::File::open(root.join(path)).expect("corpus file");
-            let got = match Reader::open(file) {
+            let got = match Reader::open_seekable(file) {
                 Ok(mut r) => {
                     let mut err = None;
                     loop {
