@@ -295,8 +295,8 @@ impl<R: Read> Reader<R> {
 
     /// The process NetMon recorded at `index` of its process table (2.2+),
     /// as named by [`Frame::process`]; `None` for an index the table does not
-    /// hold (or did not keep: see [`netmon`'s limits](Process)) and for
-    /// every other format.
+    /// hold (only the first 4096 processes are kept) and for every other
+    /// format.
     pub fn process(&self, index: u32) -> Option<&Process> {
         match &self.kind {
             Kind::Netmon(n) => n.process(index),

@@ -391,6 +391,9 @@ impl Netmon {
                         ),
                     ));
                 }
+                // Read to the end: the frame table and the tables after the
+                // frames count as read.
+                input.seek_to(self.file_len).map_err(io_error)?;
                 return Ok(None);
             }
             let index = self.next;
@@ -1188,6 +1191,8 @@ mod tests {
         assert_eq!(c.title, "Frame two: the ClientHello");
         assert_eq!(c.description, "{\\rtf1 see RFC 5246}");
         assert!(r.comment(offs[0]).is_none());
+        // A clean end has read the whole file, tables included.
+        assert_eq!(r.bytes_read(), bytes.len() as u64);
         assert!(
             r.notes()
                 .iter()
