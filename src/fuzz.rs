@@ -126,7 +126,9 @@ mod tests {
         for d in std::fs::read_dir(root).expect("fixtures") {
             for f in std::fs::read_dir(d.expect("entry").path()).expect("case") {
                 let p = f.expect("file").path();
-                if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("capture.")) {
+                if p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("capture."))
+                {
                     out.push(std::fs::read(p).expect("capture"));
                 }
             }

@@ -20,8 +20,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Analyze captures (pcap, pcapng; `-` reads standard input): every
-    /// ClientHello paired with its answer, a verdict, and the evidence.
+    /// Analyze captures (pcap, pcapng, Network Monitor .cap; `-` reads
+    /// standard input, pcap/pcapng only): every ClientHello paired with its
+    /// answer, a verdict, and the evidence.
     Analyze {
         /// Capture files.
         #[arg(required = true, value_name = "CAPTURE")]

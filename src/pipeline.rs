@@ -14,7 +14,7 @@
 //! everything before it is analyzed and reported.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use crate::capture::decompress::{self, Source};
@@ -228,7 +228,31 @@ pub fn analyze_path(
                 source: std::io::Error::other("is a directory"),
             });
         }
-        analyze_source(file, &name, opts, sink).map_err(rewrap)
+        analyze_file(file, &name, opts, sink).map_err(rewrap)
+    }
+}
+
+/// A file: compressed ones are streamed through [`analyze_source`]; a plain
+/// one is read seekable, so NetMon `.cap` (frame table at the end) works.
+fn analyze_file(
+    mut file: std::fs::File,
+    name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Vec<Analyzed>, Error> {
+    let io = |source| Error::Io {
+        path: name.into(),
+        source,
+    };
+    let mut magic = Vec::with_capacity(4);
+    (&mut file).take(4).read_to_end(&mut magic).map_err(io)?;
+    file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    if decompress::is_compressed(&magic) {
+        analyze_source(file, name, opts, sink)
+    } else {
+        Ok(vec![Analyzed::Capture(Box::new(analyze_seekable(
+            file, name, opts, sink,
+        )?))])
     }
 }
 
@@ -324,16 +348,30 @@ fn analyze_compressed<R: Read>(
 /// their connections end, then the summary, which is also returned.
 ///
 /// Errors only when the input cannot be opened as a capture at all; damage
-/// later in the file is reported in [`Summary::damage`].
+/// later in the file is reported in [`Summary::damage`]. A stream cannot
+/// seek, so a NetMon `.cap` is refused here with what to do: use
+/// [`analyze_seekable`] (or [`analyze_path`]) for it.
 pub fn analyze<R: Read>(
     src: R,
     name: &str,
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
-    analyze_inner(src, name, None, opts, sink)
+    run(capture::Reader::open(src)?, name, None, opts, sink)
 }
 
+/// Like [`analyze`], from a source that can seek (a file, a `Cursor`): reads
+/// NetMon `.cap` too.
+pub fn analyze_seekable<R: Read + Seek>(
+    src: R,
+    name: &str,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
+    run(capture::Reader::open_seekable(src)?, name, None, opts, sink)
+}
+
+/// [`analyze`] of decompressed bytes, which the summary says.
 fn analyze_inner<R: Read>(
     src: R,
     name: &str,
@@ -341,7 +379,16 @@ fn analyze_inner<R: Read>(
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
-    let mut reader = capture::Reader::open(src)?;
+    run(capture::Reader::open(src)?, name, compression, opts, sink)
+}
+
+fn run<R: Read>(
+    mut reader: capture::Reader<R>,
+    name: &str,
+    compression: Option<&'static str>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, Error> {
     let mut reasm = Reassembler::new(opts.stream);
     let mut state = State {
         name,
@@ -383,7 +430,7 @@ fn analyze_inner<R: Read>(
             Err(e) => {
                 summary.damage = Some(report::Damage {
                     offset: reader.bytes_read(),
-                    frame: summary.frames + 1,
+                    frame: reader.frames() + 1,
                     message: e.to_string(),
                 });
                 break;
@@ -419,6 +466,9 @@ fn analyze_inner<R: Read>(
             source: e,
         });
     }
+    // Wireshark's count: NetMon pseudo-frames it numbers (NetEvent, filter)
+    // are counted though the reader does not return them (see the notes).
+    summary.frames = summary.frames.max(reader.frames());
     summary.bytes = reader.bytes_read();
     summary.link_types = links.iter().map(|l| l.name()).collect();
     summary.first_time = first_ts.map(report::rfc3339);

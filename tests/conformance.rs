@@ -77,7 +77,9 @@ impl Sink for Collect {
 fn analyze(path: &Path) -> Result<Vec<Seen>, String> {
     let mut c = Collect::default();
     let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    pipeline::analyze(f, "corpus", &Options::default(), &mut c).map_err(|e| e.to_string())?;
+    // A file seeks: NetMon captures are read too.
+    pipeline::analyze_seekable(f, "corpus", &Options::default(), &mut c)
+        .map_err(|e| e.to_string())?;
     Ok(c.seen)
 }
 

@@ -1,6 +1,7 @@
 //! The one integration test binary (DESIGN.md §7): golden tests over the
-//! fixtures, CLI tests, robustness, edge cases built in code, and conformance
-//! against the shared public corpus (skipped when `../shared/corpus` is absent).
+//! fixtures, CLI tests, robustness, edge cases built in code, NetMon end to end,
+//! and conformance against the shared public corpus (skipped when
+//! `../shared/corpus` is absent).
 
 mod archive;
 mod cli;
@@ -8,6 +9,7 @@ mod conformance;
 mod edge;
 mod fingerprints;
 mod golden;
+mod netmon;
 mod oracle;
 mod robustness;
 mod support;

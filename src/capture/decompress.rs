@@ -91,6 +91,12 @@ pub fn open_with<R: Read>(mut src: R, limits: Limits) -> io::Result<Source<R>> {
     })
 }
 
+/// Whether these first bytes start a gzip stream or a zip archive (a
+/// Message Analyzer package included: [`open`] tells it apart).
+pub fn is_compressed(head: &[u8]) -> bool {
+    head.starts_with(&GZIP_MAGIC) || head.get(..4) == Some(&ZIP_LOCAL.to_le_bytes()[..])
+}
+
 /// Message Analyzer `.matp` packages are zip files too; they are refused by
 /// the capture reader, not opened as archives. Their members are named by GUID.
 fn is_matp(head: &[u8]) -> bool {

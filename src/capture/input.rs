@@ -6,16 +6,28 @@
 //! `buf[start]`; the buffer only grows to the size the caller asks for, and the
 //! callers never ask for more than their record cap, so memory stays bounded by
 //! the largest record, not by the file.
+//! A source opened as seekable (NetMon keeps its frame table at the end) can
+//! also be repositioned: [`Input::seek_to`] moves within the buffer when it can
+//! and drops the buffer otherwise; offsets stay those of the source.
 //! Not done here: any knowledge of capture formats.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 
 /// Initial buffer size: big enough that a disk read moves a useful amount of
 /// data at once, small enough not to matter.
 const INITIAL_CAPACITY: usize = 256 * 1024;
 
+/// How a seekable source is repositioned. A plain function pointer, chosen
+/// where `R: Seek` is known, lets `Input<R: Read>` seek without carrying the
+/// `Seek` bound (and without boxing the source).
+type SeekFn<R> = fn(&mut R, SeekFrom) -> io::Result<u64>;
+
 pub(super) struct Input<R> {
     src: R,
+    /// `Some` when the source was opened as seekable.
+    seek: Option<SeekFn<R>>,
+    /// Source position of input offset 0 (where the capture starts).
+    base: u64,
     buf: Vec<u8>,
     start: usize,
     end: usize,
@@ -27,12 +39,52 @@ impl<R: Read> Input<R> {
     pub(super) fn new(src: R) -> Self {
         Input {
             src,
+            seek: None,
+            base: 0,
             buf: vec![0; INITIAL_CAPACITY],
             start: 0,
             end: 0,
             offset: 0,
             eof: false,
         }
+    }
+
+    /// Whether [`Input::seek_to`] and [`Input::len`] can work.
+    pub(super) fn seekable(&self) -> bool {
+        self.seek.is_some()
+    }
+
+    /// Moves to input offset `pos`. Within the buffered window this only
+    /// consumes; elsewhere the source is repositioned and the buffer dropped.
+    /// On an input that is not seekable, fails with `Unsupported`.
+    pub(super) fn seek_to(&mut self, pos: u64) -> io::Result<()> {
+        let buffered = (self.end - self.start) as u64;
+        if pos >= self.offset && pos - self.offset <= buffered {
+            // `pos - offset <= buffered`, a usize.
+            self.consume(usize::try_from(pos - self.offset).unwrap_or(usize::MAX));
+            return Ok(());
+        }
+        let seek = self.seek.ok_or_else(not_seekable)?;
+        let target = self
+            .base
+            .checked_add(pos)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "offset overflow"))?;
+        seek(&mut self.src, SeekFrom::Start(target))?;
+        self.start = 0;
+        self.end = 0;
+        self.offset = pos;
+        self.eof = false;
+        Ok(())
+    }
+
+    /// Length of the input in bytes (from its start), leaving the read
+    /// position where it was.
+    pub(super) fn len(&mut self) -> io::Result<u64> {
+        let seek = self.seek.ok_or_else(not_seekable)?;
+        let here = self.base + self.offset + (self.end - self.start) as u64;
+        let end = seek(&mut self.src, SeekFrom::End(0))?;
+        seek(&mut self.src, SeekFrom::Start(here))?;
+        Ok(end.saturating_sub(self.base))
     }
 
     /// Makes at least `n` bytes available if the input has them; returns how
@@ -87,4 +139,19 @@ impl<R: Read> Input<R> {
     pub(super) fn offset(&self) -> u64 {
         self.offset
     }
+}
+
+impl<R: Read + Seek> Input<R> {
+    /// An input that can seek; offset 0 is the source's current position.
+    pub(super) fn new_seekable(mut src: R) -> io::Result<Self> {
+        let base = src.stream_position()?;
+        let mut input = Input::new(src);
+        input.seek = Some(<R as Seek>::seek);
+        input.base = base;
+        Ok(input)
+    }
+}
+
+fn not_seekable() -> io::Error {
+    io::Error::new(io::ErrorKind::Unsupported, "input is not seekable")
 }

@@ -1,32 +1,37 @@
 //! Capture files → frames.
 //!
-//! Input: a byte stream (`Read`) holding a pcap or pcapng capture; the format is
-//! sniffed from the first bytes, never from the file name.
+//! Input: a byte stream (`Read`) holding a pcap or pcapng capture, or a
+//! seekable source (`Read + Seek`, [`Reader::open_seekable`]) that may also hold
+//! a Microsoft Network Monitor `.cap` (its frame table is at the end of the
+//! file); the format is sniffed from the first bytes, never from the file name.
 //! Output: one [`Frame`] at a time through the lending [`Reader::next_frame`]: the
 //! frame borrows the reader's buffer, so it cannot outlive the next call.
 //! Invariants: frame numbers are 1-based and count every packet record, as
-//! Wireshark does; memory is bounded by the largest record (capped), not by the
-//! file size.
+//! Wireshark does (NetMon pseudo-frames Wireshark shows are numbered but not
+//! returned; those it drops are neither); memory is bounded by the largest
+//! record (capped) and small fixed tables, not by the file size.
 //! Errors: a damaged record ends reading with [`Error::Corrupt`] (offset and
 //! frame number of the damage); every frame before it has been delivered.
 //! Oddities that do not stop reading are counted in [`Reader::notes`].
 //! Not done here: link-layer decoding (`wire`), decompression (the caller wraps
-//! the `Read`), NetMon (later); content that is not pcap/pcapng is recognised
-//! only to name it in the error.
+//! the `Read`); other formats are recognised only to name them in the error.
 //!
 //! Layout: `input` (the bounded buffer), `pcap` (draft-ietf-opsawg-pcap),
-//! `pcapng` (draft-ietf-opsawg-pcapng), and here the sniffing and the reader.
+//! `pcapng` (draft-ietf-opsawg-pcapng), `netmon` (Network Monitor 1.x/2.x),
+//! and here the sniffing and the reader.
 
 pub mod decompress;
 mod input;
+mod netmon;
 mod pcap;
 mod pcapng;
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::PathBuf;
 
 use crate::Error;
 use input::Input;
+pub use netmon::{Comment, Process};
 
 /// Nanoseconds since the Unix epoch (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -47,6 +52,8 @@ impl LinkType {
     pub const RAW_OLD_14: LinkType = LinkType(14);
     /// Raw IPv4/IPv6.
     pub const RAW: LinkType = LinkType(101);
+    /// IEEE 802.11 MAC frames, no radio header (LINKTYPE_IEEE802_11).
+    pub const IEEE802_11: LinkType = LinkType(105);
     /// OpenBSD loopback, big-endian 4-byte address family.
     pub const LOOP: LinkType = LinkType(108);
     /// Linux cooked capture v1.
@@ -57,6 +64,11 @@ impl LinkType {
     pub const IPV6: LinkType = LinkType(229);
     /// Linux cooked capture v2.
     pub const LINUX_SLL2: LinkType = LinkType(276);
+    /// NetMon's 802.11 media type (6): the NetMon 802.11 metadata header, then
+    /// the 802.11 MAC frame. It has no LINKTYPE; this value is tlstriage's own,
+    /// taken from the top of the 16-bit range, which the LINKTYPE registry
+    /// (tcpdump.org/linktypes.html) leaves unassigned.
+    pub const NETMON_IEEE802_11: LinkType = LinkType(0xFF06);
 
     /// A short human name ("Ethernet", "Linux SLL2", …) or the number.
     pub fn name(self) -> String {
@@ -65,10 +77,12 @@ impl LinkType {
             1 => "Ethernet".into(),
             12 | 14 | 101 => "raw IP".into(),
             108 => "OpenBSD loopback (LOOP)".into(),
+            105 => "IEEE 802.11".into(),
             113 => "Linux cooked (SLL)".into(),
             228 => "raw IPv4".into(),
             229 => "raw IPv6".into(),
             276 => "Linux cooked v2 (SLL2)".into(),
+            0xFF06 => "IEEE 802.11 (NetMon metadata)".into(),
             n => format!("link type {n}"),
         }
     }
@@ -82,6 +96,8 @@ pub enum Format {
     Pcap,
     /// pcapng, one or more sections.
     Pcapng,
+    /// Microsoft Network Monitor `.cap`, 1.x or 2.0–2.3.
+    Netmon,
 }
 
 impl Format {
@@ -90,6 +106,7 @@ impl Format {
         match self {
             Format::Pcap => "pcap",
             Format::Pcapng => "pcapng",
+            Format::Netmon => "netmon",
         }
     }
 }
@@ -109,6 +126,11 @@ pub struct Frame<'a> {
     pub orig_len: u32,
     /// Byte offset of this packet's record in the input.
     pub offset: u64,
+    /// NetMon 2.2+: the index of the process NetMon recorded as owning this
+    /// frame's connection, for [`Reader::process`]; `None` when the file
+    /// records none (pcap, pcapng, older NetMon, or NetMon's "no process"
+    /// 0xFFFFFFFF).
+    pub process: Option<u32>,
 }
 
 /// Largest captured length accepted for one packet record. A record claiming
@@ -116,7 +138,8 @@ pub struct Frame<'a> {
 /// damaged file can never make the reader allocate without bound.
 pub const MAX_RECORD_LEN: usize = 16 * 1024 * 1024;
 
-/// A streaming capture reader: pcap or pcapng, sniffed by content.
+/// A streaming capture reader: pcap or pcapng (any `Read`), or NetMon (opened
+/// with [`Reader::open_seekable`]), sniffed by content.
 pub struct Reader<R: Read> {
     input: Input<R>,
     kind: Kind,
@@ -133,16 +156,23 @@ pub struct Reader<R: Read> {
 enum Kind {
     Pcap(pcap::Pcap),
     Pcapng(pcapng::Pcapng),
+    Netmon(netmon::Netmon),
 }
 
 impl<R: Read> Reader<R> {
-    /// Sniffs the format from the first bytes and reads the file header.
+    /// Sniffs the format from the first bytes and reads the file header, from
+    /// a stream that cannot seek (a pipe, stdin, a decompressor).
     ///
     /// Errors: [`Error::UnknownFormat`] when the bytes are no pcap/pcapng (the
-    /// message names what they look like where it can), [`Error::Corrupt`] when
-    /// the header itself is damaged, [`Error::Io`] on read errors.
+    /// message names what they look like where it can; a NetMon `.cap` is named
+    /// with what to do, since it cannot be read without seeking),
+    /// [`Error::Corrupt`] when the header itself is damaged, [`Error::Io`] on
+    /// read errors.
     pub fn open(src: R) -> Result<Self, Error> {
-        let mut input = Input::new(src);
+        Self::open_input(Input::new(src))
+    }
+
+    fn open_input(mut input: Input<R>) -> Result<Self, Error> {
         let mut notes = Notes::default();
         let n = input.fill(4).map_err(io_error)?;
         let head = input.data();
@@ -150,6 +180,8 @@ impl<R: Read> Reader<R> {
             Kind::Pcapng(pcapng::Pcapng::open(&mut input, &mut notes)?)
         } else if pcap::is_magic(head) {
             Kind::Pcap(pcap::Pcap::open(&mut input, &mut notes)?)
+        } else if netmon::is_magic(head) && input.seekable() {
+            Kind::Netmon(netmon::Netmon::open(&mut input, &mut notes)?)
         } else {
             // Only now read further: naming the content may need a few KiB,
             // and a capture arriving through a pipe must not wait for them.
@@ -185,6 +217,7 @@ impl<R: Read> Reader<R> {
         let next = match &mut self.kind {
             Kind::Pcap(p) => p.next_record(&mut self.input, &mut self.notes, &mut self.frames),
             Kind::Pcapng(p) => p.next_record(&mut self.input, &mut self.notes, &mut self.frames),
+            Kind::Netmon(p) => p.next_record(&mut self.input, &mut self.notes, &mut self.frames),
         };
         let rec = match next {
             Ok(Some(rec)) => rec,
@@ -213,6 +246,7 @@ impl<R: Read> Reader<R> {
             data,
             orig_len: rec.orig_len,
             offset: rec.offset,
+            process: rec.process,
         }))
     }
 
@@ -221,6 +255,7 @@ impl<R: Read> Reader<R> {
         match self.kind {
             Kind::Pcap(_) => Format::Pcap,
             Kind::Pcapng(_) => Format::Pcapng,
+            Kind::Netmon(_) => Format::Netmon,
         }
     }
 
@@ -242,17 +277,66 @@ impl<R: Read> Reader<R> {
         &self.links
     }
 
-    /// Sections read so far: pcapng Section Header Blocks; always 1 for pcap.
+    /// Sections read so far: pcapng Section Header Blocks; always 1 for pcap
+    /// and NetMon.
     pub fn sections(&self) -> u64 {
         match &self.kind {
-            Kind::Pcap(_) => 1,
+            Kind::Pcap(_) | Kind::Netmon(_) => 1,
             Kind::Pcapng(p) => p.sections(),
         }
     }
 
-    /// Packet records numbered so far (the number of the last frame returned).
+    /// Packet records numbered so far: the number of the last frame returned,
+    /// or more when NetMon pseudo-frames that Wireshark numbers (NetEvent,
+    /// filter, adapter list) were passed over after it. Equals Wireshark's
+    /// frame count once reading has ended cleanly.
     pub fn frames(&self) -> u64 {
         self.frames
+    }
+
+    /// The process NetMon recorded at `index` of its process table (2.2+),
+    /// as named by [`Frame::process`]; `None` for an index the table does not
+    /// hold (only the first 4096 processes are kept) and for every other
+    /// format.
+    pub fn process(&self, index: u32) -> Option<&Process> {
+        match &self.kind {
+            Kind::Netmon(n) => n.process(index),
+            _ => None,
+        }
+    }
+
+    /// The image name (`lsass.exe`) of the process at `index`; see
+    /// [`Reader::process`] for its PID, full path and connection.
+    pub fn process_name(&self, index: u32) -> Option<&str> {
+        self.process(index).map(Process::name)
+    }
+
+    /// Every process NetMon recorded (2.2+), in table order (the index a
+    /// frame names is the position here); empty for other formats.
+    pub fn processes(&self) -> &[Process] {
+        match &self.kind {
+            Kind::Netmon(n) => n.processes(),
+            _ => &[],
+        }
+    }
+
+    /// The NetMon comment (2.2+) attached to the frame whose record starts at
+    /// byte `offset` ([`Frame::offset`]), if any.
+    pub fn comment(&self, offset: u64) -> Option<&Comment> {
+        match &self.kind {
+            Kind::Netmon(n) => n.comment(offset),
+            _ => None,
+        }
+    }
+}
+
+impl<R: Read + Seek> Reader<R> {
+    /// Like [`Reader::open`], from a source that can seek (a file, a
+    /// `Cursor`): reads pcap and pcapng as a stream, and also NetMon `.cap`,
+    /// which locates its frames through a table at the end of the file. The
+    /// capture starts at the source's current position.
+    pub fn open_seekable(src: R) -> Result<Self, Error> {
+        Self::open_input(Input::new_seekable(src).map_err(io_error)?)
     }
 }
 
@@ -267,6 +351,7 @@ struct Record {
     link: LinkType,
     orig_len: u32,
     offset: u64,
+    process: Option<u32>,
 }
 
 /// Non-fatal oddities with counts, in first-seen order. Few distinct entries,
@@ -354,8 +439,9 @@ fn describe_unknown(head: &[u8]) -> &'static str {
         } else {
             "zip archive; extract the capture from it first (unzip)"
         }
-    } else if starts(b"GMBU") || starts(b"RTSS") {
-        "Network Monitor .cap is not supported yet; convert with Wireshark: \
+    } else if netmon::is_magic(head) {
+        "Network Monitor .cap cannot be read from a pipe (its frame table is at the end \
+         of the file); pass the file by its path, or convert it with Wireshark: \
          editcap -F pcapng in.cap out.pcapng"
     } else if starts(b"XCP\0") {
         "NetXRay / Windows Sniffer capture is not supported; convert with Wireshark: \
@@ -473,9 +559,10 @@ mod tests {
     }
 
     #[test]
-    fn open_netmon2_is_unknown_with_editcap_hint() {
+    fn open_netmon2_from_stream_is_unknown_with_path_and_editcap_hint() {
         let (what, magic) = unknown(b"GMBU\x03\x02\x01\x00\xe0\x07");
-        assert!(what.starts_with("Network Monitor .cap is not supported yet"));
+        assert!(what.starts_with("Network Monitor .cap cannot be read from a pipe"));
+        assert!(what.contains("pass the file by its path"));
         assert!(what.contains("editcap -F pcapng in.cap out.pcapng"));
         assert_eq!(magic, "474d425503020100");
     }
@@ -585,7 +672,7 @@ mod tests {
                 .and_then(|n| n.parse().ok());
             let expected: Option<u64> = cols.get(3).and_then(|c| c.parse().ok());
             let file = std::fs::File::open(root.join(path)).expect("corpus file");
-            let got = match Reader::open(file) {
+            let got = match Reader::open_seekable(file) {
                 Ok(mut r) => {
                     let mut err = None;
                     loop {
@@ -632,6 +719,7 @@ pub(crate) struct OwnedFrame {
     pub(crate) data: Vec<u8>,
     pub(crate) orig_len: u32,
     pub(crate) offset: u64,
+    pub(crate) process: Option<u32>,
 }
 
 #[cfg(test)]
@@ -644,6 +732,7 @@ impl From<Frame<'_>> for OwnedFrame {
             data: f.data.to_vec(),
             orig_len: f.orig_len,
             offset: f.offset,
+            process: f.process,
         }
     }
 }

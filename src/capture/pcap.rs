@@ -161,6 +161,7 @@ impl Pcap {
             link: self.link,
             orig_len,
             offset,
+            process: None,
         }))
     }
 }
@@ -236,6 +237,7 @@ mod tests {
                     data: b"abcd".to_vec(),
                     orig_len: 60,
                     offset: 24,
+                    process: None,
                 },
                 Owned {
                     number: 2,
@@ -244,6 +246,7 @@ mod tests {
                     data: b"xyz".to_vec(),
                     orig_len: 3,
                     offset: 24 + hl + 4,
+                    process: None,
                 },
             ]
         );

@@ -397,6 +397,7 @@ impl Pcapng {
             link: iface.link,
             orig_len,
             offset,
+            process: None,
         })
     }
 }
@@ -541,6 +542,7 @@ mod tests {
                 data: b"hello".to_vec(),
                 orig_len: 99,
                 offset: 28 + 20,
+                process: None,
             }]
         );
     }

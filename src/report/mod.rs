@@ -129,7 +129,7 @@ pub struct Summary {
     pub kind: &'static str,
     /// The capture's name as given.
     pub capture: String,
-    /// "pcap" or "pcapng".
+    /// "pcap", "pcapng" or "netmon".
     pub format: Option<&'static str>,
     /// "gzip" or "zip" when the capture came compressed; null otherwise.
     pub compression: Option<&'static str>,

@@ -1,14 +1,18 @@
 //! Link layer → network protocol.
 //!
-//! Input: a frame and its pcap link type. Output: which IP version follows and
+//! Input: a frame and its pcap link type (or tlstriage's value for NetMon's
+//! 802.11 media type, [`LinkType::NETMON_IEEE802_11`]). Output: which IP version follows and
 //! the bytes from the IP header on, `Ok(None)` when the frame carries something
 //! other than IP (ARP, LLC, 802.3 length frames, unknown address families), or
 //! an [`Error`] when a link header is cut or impossible.
 //! Invariants: no allocation; every read is bounds-checked; at most
 //! [`MAX_VLAN_TAGS`] 802.1Q/802.1ad tags are walked.
+//! 802.11: only data frames carrying LLC/SNAP are followed; management and
+//! control frames, null-data frames, A-MSDU aggregates and frames with the
+//! Protected bit (encrypted payload) are `Ok(None)`.
 //! Not done here: the IP header itself (a raw-IP frame's version nibble is only
-//! used to pick a parser), the Ethernet FCS (the IP length trims it), 802.11,
-//! PPP, MPLS and tunnels.
+//! used to pick a parser), the Ethernet FCS (the IP length trims it), radiotap
+//! and other radio headers, PPP, MPLS and tunnels.
 
 use super::Error;
 use crate::capture::LinkType;
@@ -36,6 +40,30 @@ const ETHERTYPE_QINQ_OLD: u16 = 0x9100;
 /// tag: version (1), length (1), option type (2), SGT (2), then the inner
 /// EtherType (Wireshark's `cmd` dissector; no public spec).
 const ETHERTYPE_CISCO_METADATA: u16 = 0x8909;
+/// LLC/SNAP header before an EtherType (IEEE 802.2 DSAP/SSAP 0xAA, UI
+/// control 0x03), RFC 1042 encapsulation (OUI 00-00-00).
+const SNAP_RFC1042: [u8; 6] = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00];
+/// LLC/SNAP with the 802.1H bridge-tunnel OUI 00-00-F8 (IEEE 802.1H).
+const SNAP_BRIDGE_TUNNEL: [u8; 6] = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8];
+/// IEEE 802.11-2020 §9.2.4.1: frame type 2 is Data.
+const IEEE80211_TYPE_DATA: u8 = 2;
+/// Frame Control flags byte (IEEE 802.11-2020 §9.2.4.1.1): To DS, From DS,
+/// Protected Frame, +HTC/Order.
+const IEEE80211_TO_DS: u8 = 0x01;
+const IEEE80211_FROM_DS: u8 = 0x02;
+const IEEE80211_PROTECTED: u8 = 0x40;
+const IEEE80211_ORDER: u8 = 0x80;
+/// Data subtypes with bit 2 set carry no frame body (Null, QoS Null…);
+/// bit 3 marks QoS subtypes (IEEE 802.11-2020 Table 9-1).
+const IEEE80211_SUBTYPE_NO_DATA: u8 = 0x4;
+const IEEE80211_SUBTYPE_QOS: u8 = 0x8;
+/// QoS Control bit 7: A-MSDU Present (IEEE 802.11-2020 §9.2.4.5.9).
+const IEEE80211_QOS_AMSDU: u8 = 0x80;
+/// The NetMon 802.11 metadata header: version u8, length u16 LE, op mode,
+/// flags, PHY type, channel, RSSI, rate, timestamp — 32 bytes in version 2
+/// (Wireshark `packet-ieee80211-netmon.c`). The MAC frame starts at `length`.
+const NETMON_80211_MIN_LEN: usize = 32;
+
 /// More stacked tags than any real network uses (QinQ is 2): a frame past this
 /// is treated as malformed instead of being walked further.
 pub(super) const MAX_VLAN_TAGS: usize = 8;
@@ -65,7 +93,80 @@ pub(super) fn strip(link: LinkType, data: &[u8]) -> Stripped<'_> {
         LinkType::RAW | LinkType::RAW_OLD_12 | LinkType::RAW_OLD_14 => raw(data),
         LinkType::IPV4 => Ok(Some((Network::Ipv4, data))),
         LinkType::IPV6 => Ok(Some((Network::Ipv6, data))),
+        LinkType::IEEE802_11 => ieee802_11(data),
+        LinkType::NETMON_IEEE802_11 => netmon_802_11(data),
         LinkType(other) => Err(Error::UnsupportedLink(other)),
+    }
+}
+
+/// NetMon's 802.11 media type: skip the metadata header its `length` field
+/// spans, then an 802.11 MAC frame.
+fn netmon_802_11(data: &[u8]) -> Stripped<'_> {
+    let Some(len) = data.get(1..3) else {
+        return Err(Error::Truncated {
+            layer: "netmon-802.11",
+        });
+    };
+    let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
+    if len < NETMON_80211_MIN_LEN {
+        return Err(Error::Malformed {
+            layer: "netmon-802.11-length",
+        });
+    }
+    match data.get(len..) {
+        Some(frame) => ieee802_11(frame),
+        None => Err(Error::Truncated {
+            layer: "netmon-802.11",
+        }),
+    }
+}
+
+/// An 802.11 MAC frame (IEEE 802.11-2020 §9.2/§9.3.2.1): Frame Control (2),
+/// Duration (2), Address 1–3 (18), Sequence Control (2), Address 4 (6) when
+/// both To DS and From DS are set, QoS Control (2) in QoS subtypes, HT Control
+/// (4) when a QoS frame has the +HTC/Order bit; then the body, LLC/SNAP and an
+/// EtherType.
+fn ieee802_11(data: &[u8]) -> Stripped<'_> {
+    let Some(&[fc0, fc1]) = data.first_chunk::<2>() else {
+        return Err(Error::Truncated { layer: "802.11" });
+    };
+    if fc0 & 0x03 != 0 {
+        return Err(Error::Malformed {
+            layer: "802.11-version",
+        });
+    }
+    let subtype = fc0 >> 4;
+    if (fc0 >> 2) & 0x03 != IEEE80211_TYPE_DATA
+        || subtype & IEEE80211_SUBTYPE_NO_DATA != 0
+        || fc1 & IEEE80211_PROTECTED != 0
+    {
+        return Ok(None);
+    }
+    let mut header = 24;
+    if fc1 & (IEEE80211_TO_DS | IEEE80211_FROM_DS) == IEEE80211_TO_DS | IEEE80211_FROM_DS {
+        header += 6;
+    }
+    let qos_at = header;
+    if subtype & IEEE80211_SUBTYPE_QOS != 0 {
+        header += 2;
+        if fc1 & IEEE80211_ORDER != 0 {
+            header += 4;
+        }
+        match data.get(qos_at) {
+            Some(q) if q & IEEE80211_QOS_AMSDU != 0 => return Ok(None),
+            _ => {}
+        }
+    }
+    let Some(body) = data.get(header..) else {
+        return Err(Error::Truncated { layer: "802.11" });
+    };
+    match body.split_first_chunk::<8>() {
+        Some((llc, rest)) if llc[..6] == SNAP_RFC1042 || llc[..6] == SNAP_BRIDGE_TUNNEL => {
+            ethertype(u16::from_be_bytes([llc[6], llc[7]]), rest)
+        }
+        Some(_) => Ok(None),
+        None if body.len() >= 3 && body[..3] != SNAP_RFC1042[..3] => Ok(None),
+        None => Err(Error::Truncated { layer: "llc-snap" }),
     }
 }
 
@@ -319,8 +420,107 @@ mod tests {
     #[test]
     fn unknown_link_is_unsupported() {
         assert_eq!(
-            strip(LinkType(105), &[0u8; 40]),
-            Err(Error::UnsupportedLink(105))
+            strip(LinkType(127), &[0u8; 40]),
+            Err(Error::UnsupportedLink(127))
+        );
+    }
+
+    /// An 802.11 data frame: Frame Control (`subtype`, `flags`), duration,
+    /// three addresses, sequence control, then `extra` header bytes (Address 4,
+    /// QoS, HT Control) and an LLC/SNAP header with `ethertype`, then `body`.
+    fn wifi(subtype: u8, flags: u8, extra: &[u8], ethertype: u16, body: &[u8]) -> Vec<u8> {
+        let mut f = vec![(subtype << 4) | (IEEE80211_TYPE_DATA << 2), flags, 0, 0];
+        f.extend_from_slice(&[0x02; 18]);
+        f.extend_from_slice(&[0x10, 0x00]);
+        f.extend_from_slice(extra);
+        f.extend_from_slice(&SNAP_RFC1042);
+        f.extend_from_slice(&ethertype.to_be_bytes());
+        f.extend_from_slice(body);
+        f
+    }
+
+    #[test]
+    fn ieee80211_data_frame_strips_mac_and_snap() {
+        let f = wifi(0, IEEE80211_TO_DS, &[], 0x0800, &IP4);
+        assert_eq!(
+            strip_ok(LinkType::IEEE802_11, &f),
+            (Network::Ipv4, IP4.to_vec())
+        );
+    }
+
+    #[test]
+    fn ieee80211_qos_four_address_ht_control_are_skipped() {
+        // Address 4 (6), QoS Control (2), HT Control (4).
+        let mut extra = vec![0x04; 6];
+        extra.extend_from_slice(&[0x00, 0x00, 1, 2, 3, 4]);
+        let flags = IEEE80211_TO_DS | IEEE80211_FROM_DS | IEEE80211_ORDER;
+        let f = wifi(IEEE80211_SUBTYPE_QOS, flags, &extra, 0x86dd, &[0x60]);
+        assert_eq!(
+            strip_ok(LinkType::IEEE802_11, &f),
+            (Network::Ipv6, vec![0x60])
+        );
+        // QoS without the Order bit: no HT Control.
+        let f = wifi(IEEE80211_SUBTYPE_QOS, 0, &[0, 0], 0x0800, &IP4);
+        assert_eq!(strip_ok(LinkType::IEEE802_11, &f).0, Network::Ipv4);
+    }
+
+    #[test]
+    fn ieee80211_protected_null_amsdu_and_management_are_none() {
+        let protected = wifi(0, IEEE80211_PROTECTED, &[], 0x0800, &IP4);
+        assert_eq!(strip(LinkType::IEEE802_11, &protected), Ok(None));
+        let null = wifi(IEEE80211_SUBTYPE_NO_DATA, 0, &[], 0x0800, &IP4);
+        assert_eq!(strip(LinkType::IEEE802_11, &null), Ok(None));
+        let amsdu = wifi(IEEE80211_SUBTYPE_QOS, 0, &[0x80, 0], 0x0800, &IP4);
+        assert_eq!(strip(LinkType::IEEE802_11, &amsdu), Ok(None));
+        let mut beacon = wifi(0, 0, &[], 0x0800, &IP4);
+        beacon[0] = 0x80; // type 0 (management), subtype 8
+        assert_eq!(strip(LinkType::IEEE802_11, &beacon), Ok(None));
+    }
+
+    #[test]
+    fn ieee80211_cut_header_and_bad_version_are_errors() {
+        let f = wifi(0, 0, &[], 0x0800, &IP4);
+        assert_eq!(
+            strip(LinkType::IEEE802_11, &f[..20]),
+            Err(Error::Truncated { layer: "802.11" })
+        );
+        assert_eq!(
+            strip(LinkType::IEEE802_11, &f[..28]),
+            Err(Error::Truncated { layer: "llc-snap" })
+        );
+        let mut v1 = f;
+        v1[0] |= 1;
+        assert_eq!(
+            strip(LinkType::IEEE802_11, &v1),
+            Err(Error::Malformed {
+                layer: "802.11-version"
+            })
+        );
+    }
+
+    #[test]
+    fn netmon_80211_metadata_header_is_skipped() {
+        let mut meta = vec![2u8, 32, 0];
+        meta.resize(32, 0xff);
+        let mut f = meta.clone();
+        f.extend_from_slice(&wifi(0, IEEE80211_FROM_DS, &[], 0x0800, &IP4));
+        assert_eq!(
+            strip_ok(LinkType::NETMON_IEEE802_11, &f),
+            (Network::Ipv4, IP4.to_vec())
+        );
+        assert_eq!(
+            strip(LinkType::NETMON_IEEE802_11, &meta[..20]),
+            Err(Error::Truncated {
+                layer: "netmon-802.11"
+            })
+        );
+        let mut short = f;
+        short[1] = 8;
+        assert_eq!(
+            strip(LinkType::NETMON_IEEE802_11, &short),
+            Err(Error::Malformed {
+                layer: "netmon-802.11-length"
+            })
         );
     }
 }

@@ -1,7 +1,8 @@
 //! Link layer → IP → TCP, one frame at a time.
 //!
 //! Input: a frame's bytes and its link type (Ethernet II with any 802.1Q/QinQ
-//! tags, Linux SLL and SLL2, BSD NULL and OpenBSD LOOP, raw IP).
+//! tags, Linux SLL and SLL2, BSD NULL and OpenBSD LOOP, raw IP, 802.11 data
+//! frames with or without NetMon's metadata header).
 //! Output: the TCP [`Segment`] it carries, borrowed from the frame; `Ok(None)`
 //! for anything that is not TCP over IPv4/IPv6 (ARP, UDP, ICMP, 802.3 length
 //! frames, ESP, IPv6 No Next Header…); [`Error::Fragment`] for any IP fragment;
@@ -15,7 +16,8 @@
 //! falls back to the captured length, and a snaplen-truncated payload is
 //! returned with `truncated = true`.
 //! Not done here: IP defragmentation (every fragment, first or later, is
-//! [`Error::Fragment`], counted by the caller), tunnels, TCP options, 802.11.
+//! [`Error::Fragment`], counted by the caller), tunnels, TCP options, 802.11
+//! decryption.
 //!
 //! Hand-written rather than built on etherparse: etherparse has no SLL2 or
 //! NULL/LOOP, stops at 3 VLAN tags, skips neither Mobility, HIP nor Shim6
