@@ -46,6 +46,14 @@ struct ConnState {
     tls: tls::Conn,
     session: Tracker,
     last_ts: Timestamp,
+    /// NetMon's process-table index for this connection's frames.
+    process: Option<u32>,
+}
+
+/// A process NetMon recorded: "name (PID n)" and the connection it owned.
+struct ProcessInfo {
+    label: String,
+    ends: [std::net::SocketAddr; 2],
 }
 
 struct State<'s> {
@@ -63,9 +71,28 @@ struct State<'s> {
     write_error: Option<std::io::Error>,
     /// Time of the latest frame read.
     now: Timestamp,
+    /// NetMon's process index on the frame being pushed.
+    frame_process: Option<u32>,
+    /// NetMon's process table (empty for other formats).
+    processes: Vec<ProcessInfo>,
 }
 
 impl State<'_> {
+    /// The process that owned a connection: by the index NetMon wrote on its
+    /// frames, else by the endpoints in NetMon's process table.
+    fn process_of(&self, index: Option<u32>, h: &Handshake) -> Option<String> {
+        if let Some(p) = index.and_then(|i| self.processes.get(i as usize)) {
+            return Some(p.label.clone());
+        }
+        self.processes
+            .iter()
+            .find(|p| {
+                (p.ends[0] == h.client && p.ends[1] == h.server)
+                    || (p.ends[0] == h.server && p.ends[1] == h.client)
+            })
+            .map(|p| p.label.clone())
+    }
+
     /// Diagnoses one handshake and hands it to the rollup and the sink.
     fn emit(&mut self, h: &Handshake) {
         let findings = diagnose::diagnose(h, self.knowledge.view(&h.server));
@@ -118,8 +145,12 @@ impl State<'_> {
                         tls: tls::Conn::new(),
                         session: Tracker::new(conn),
                         last_ts: conn.start,
+                        process: None,
                     })
                 });
+                if st.process.is_none() {
+                    st.process = self.frame_process;
+                }
                 match event {
                     stream::Event::Data { ts, .. }
                     | stream::Event::Fin { ts, .. }
@@ -159,7 +190,8 @@ impl State<'_> {
                     } else {
                         st.last_ts
                     };
-                    for h in st.session.finish(reason, end) {
+                    for mut h in st.session.finish(reason, end) {
+                        h.process = self.process_of(st.process, &h);
                         self.finished(h);
                     }
                 }
@@ -401,6 +433,15 @@ fn run<R: Read>(
         sink,
         write_error: None,
         now: Timestamp(i64::MIN),
+        frame_process: None,
+        processes: reader
+            .processes()
+            .iter()
+            .map(|p| ProcessInfo {
+                label: format!("{} (PID {})", p.name(), p.pid),
+                ends: [p.local, p.remote],
+            })
+            .collect(),
     };
     let mut summary = Summary {
         kind: "summary",
@@ -446,6 +487,7 @@ fn run<R: Read>(
         match wire::decode(frame.link, frame.data) {
             Ok(Some(seg)) => {
                 summary.tcp_frames += 1;
+                state.frame_process = frame.process;
                 reasm.push(&seg, frame.number, frame.ts, &mut |o| state.on_output(o));
             }
             Ok(None) => summary.other_frames += 1,

@@ -32,6 +32,20 @@ const MEDIA_PAYLOAD_HEADER: u16 = 0xFFFC;
 /// only Ethernet. From 2.1 on, unnumbered pseudo-frames are mixed in first
 /// and after every third frame.
 fn netmon_image(frames: &[(i64, u16, Vec<u8>)], minor: u8) -> Vec<u8> {
+    netmon_image_with(frames, minor, &[], u32::MAX)
+}
+
+/// A NetMon process-table entry: image path, PID, local and remote end.
+type ProcessEntry<'a> = (&'a str, u32, std::net::SocketAddr, std::net::SocketAddr);
+
+/// [`netmon_image`] with a 2.2+ process table and the process index written
+/// on every frame (`u32::MAX`: none).
+fn netmon_image_with(
+    frames: &[(i64, u16, Vec<u8>)],
+    minor: u8,
+    processes: &[ProcessEntry<'_>],
+    frame_process: u32,
+) -> Vec<u8> {
     let start_ns = frames.first().map_or(0, |f| f.0);
     let mut b = vec![0u8; 72];
     b[..4].copy_from_slice(b"GMBU");
@@ -68,7 +82,7 @@ fn netmon_image(frames: &[(i64, u16, Vec<u8>)], minor: u8) -> Vec<u8> {
             b.extend_from_slice(&media.to_le_bytes());
         }
         if minor >= 2 {
-            b.extend_from_slice(&u32::MAX.to_le_bytes());
+            b.extend_from_slice(&frame_process.to_le_bytes());
         }
         if minor >= 3 {
             let ft = FILETIME_UNIX_EPOCH as i64 + ts / 100;
@@ -86,6 +100,40 @@ fn netmon_image(frames: &[(i64, u16, Vec<u8>)], minor: u8) -> Vec<u8> {
             record(&mut b, *ts, MEDIA_PAYLOAD_HEADER, b"reassembled");
         }
     }
+    if !processes.is_empty() {
+        // Process table (NetMon 2.2+): a version word, then per process the
+        // UTF-16 path, an icon blob, PID, ports, an IPv6 flag and addresses.
+        let at = b.len() as u32;
+        b.extend_from_slice(&1u16.to_le_bytes());
+        for (path, pid, local, remote) in processes {
+            let p: Vec<u8> = path
+                .encode_utf16()
+                .chain([0])
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            b.extend_from_slice(&(p.len() as u32).to_le_bytes());
+            b.extend_from_slice(&p);
+            b.extend_from_slice(&0u32.to_le_bytes());
+            b.extend_from_slice(&pid.to_le_bytes());
+            b.extend_from_slice(&local.port().to_le_bytes());
+            b.extend_from_slice(&[0, 0]);
+            b.extend_from_slice(&remote.port().to_le_bytes());
+            b.extend_from_slice(&[0, 0]);
+            let addr = |a: &std::net::SocketAddr| -> [u8; 16] {
+                let mut o = [0u8; 16];
+                match a.ip() {
+                    std::net::IpAddr::V4(v) => o[..4].copy_from_slice(&v.octets()),
+                    std::net::IpAddr::V6(v) => o = v.octets(),
+                }
+                o
+            };
+            b.extend_from_slice(&u32::from(local.is_ipv6()).to_le_bytes());
+            b.extend_from_slice(&addr(local));
+            b.extend_from_slice(&addr(remote));
+        }
+        b[48..52].copy_from_slice(&at.to_le_bytes());
+        b[52..56].copy_from_slice(&(processes.len() as u32).to_le_bytes());
+    }
     let at = b.len() as u32;
     let len = (table.len() * 4) as u32;
     for off in table {
@@ -94,6 +142,48 @@ fn netmon_image(frames: &[(i64, u16, Vec<u8>)], minor: u8) -> Vec<u8> {
     b[24..28].copy_from_slice(&at.to_le_bytes());
     b[28..32].copy_from_slice(&len.to_le_bytes());
     b
+}
+
+#[test]
+fn netmon_process_table_names_the_process_of_a_handshake() {
+    let (_, capture) = support::fixture_captures()
+        .into_iter()
+        .find(|(c, _)| c.ends_with("version-mismatch-server-tls10"))
+        .unwrap();
+    let frames: Vec<(i64, u16, Vec<u8>)> = support::read_frames(&capture);
+    let plain = support::analyze_file(&capture, "x");
+    let h = &support::handshakes(&plain)[0];
+    let client: std::net::SocketAddr = h["client"].as_str().unwrap().parse().unwrap();
+    let server: std::net::SocketAddr = h["server"].as_str().unwrap().parse().unwrap();
+    let other: std::net::SocketAddr = "10.0.0.1:1".parse().unwrap();
+    // By the endpoints in the table (frames carry no index).
+    let by_ends = netmon_image_with(
+        &frames,
+        3,
+        &[
+            (r"C:\Windows\System32\svchost.exe", 4, other, other),
+            (r"C:\Program Files\App\client.exe", 4242, client, server),
+        ],
+        u32::MAX,
+    );
+    let lines = analyze_image(&by_ends).unwrap();
+    assert_eq!(handshakes(&lines)[0]["process"], "client.exe (PID 4242)");
+    // By the index NetMon wrote on the frames.
+    let by_index = netmon_image_with(
+        &frames,
+        2,
+        &[(r"C:\Windows\System32\lsass.exe", 700, other, other)],
+        0,
+    );
+    let lines = analyze_image(&by_index).unwrap();
+    assert_eq!(handshakes(&lines)[0]["process"], "lsass.exe (PID 700)");
+    // No table: no process field at all.
+    let none = netmon_image(&frames, 3);
+    assert!(
+        handshakes(&analyze_image(&none).unwrap())[0]
+            .get("process")
+            .is_none()
+    );
 }
 
 /// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's

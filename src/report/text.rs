@@ -178,11 +178,15 @@ fn render_handshake(r: &Record<'_>) -> String {
     };
     let _ = writeln!(
         s,
-        "{mark} {} → {}  {outcome}  (from frame {}, {})",
+        "{mark} {} → {}  {outcome}  (from frame {}, {}){}",
         h.client.to_string().bold(),
         h.server.to_string().bold(),
         h.first_frame,
-        super::rfc3339(h.start)
+        super::rfc3339(h.start),
+        h.process
+            .as_deref()
+            .map(|p| format!("  process {p}"))
+            .unwrap_or_default()
     );
     // Rows in frame order, whatever their kind.
     let mut rows: Vec<(u64, String)> = Vec::new();

@@ -394,6 +394,10 @@ pub struct Handshake {
     pub last_frame: u64,
     /// The connection was picked up without its TCP opening.
     pub midstream: bool,
+    /// The process that owned the connection, when the capture recorded it
+    /// (Network Monitor's process table): "name.exe (PID n)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
     /// How the reassembler saw the connection end.
     pub tcp_close: CloseReason,
     /// Whether it completed.
@@ -657,6 +661,7 @@ impl Tracker {
             client_continued: None,
             last_frame: ev.frames.last().copied().unwrap_or(0),
             midstream: !self.meta.saw_open,
+            process: None,
             tcp_close: CloseReason::EndOfCapture,
             outcome: Outcome::Incomplete,
             client_hello_ts: ev.ts,
