@@ -893,7 +893,7 @@ mod tests {
             let id = (next(&mut rng) % 2000) as u16;
             let offset = (next(&mut rng) % 8192) as usize * 8;
             let len = (next(&mut rng) % 1500) as usize;
-            let more = next(&mut rng) % 4 != 0;
+            let more = !next(&mut rng).is_multiple_of(4);
             let body = vec![next(&mut rng) as u8; len];
             let f = v4(id, offset, more, 6, &body);
             let _ = d.decode(LinkType::RAW, &f, Timestamp(i * 1_000_000));
