@@ -5,6 +5,7 @@
 mod cli;
 mod conformance;
 mod edge;
+mod encap;
 mod golden;
 mod oracle;
 mod robustness;
