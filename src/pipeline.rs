@@ -10,6 +10,9 @@
 //! file. A connection whose verdict is settled asks the reassembler for
 //! control events only; one whose both directions are encrypted stops
 //! out-of-order buffering.
+//! IP fragments go through a `wire::Defrag` owned here (bounded; its counters
+//! land in [`Summary::defrag`]); a fragment it drops or whose overlap differs
+//! is an `ip-fragment-*` anomaly.
 //! A damaged capture ends reading with [`report::Damage`] in the summary;
 //! everything before it is analyzed and reported.
 
@@ -422,6 +425,9 @@ fn run<R: Read>(
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
     let mut reasm = Reassembler::new(opts.stream);
+    // IP fragments are reassembled before TCP; a reassembled segment is
+    // reported under the frame of the fragment that completed it.
+    let mut defrag = wire::Defrag::new();
     let mut state = State {
         name,
         conns: HashMap::new(),
@@ -484,7 +490,7 @@ fn run<R: Read>(
         first_ts.get_or_insert(frame.ts);
         state.now = state.now.max(frame.ts);
         last_ts = Some(frame.ts);
-        match wire::decode(frame.link, frame.data) {
+        match defrag.decode(frame.link, frame.data, frame.ts) {
             Ok(Some(seg)) => {
                 summary.tcp_frames += 1;
                 state.frame_process = frame.process;
@@ -501,6 +507,7 @@ fn run<R: Read>(
         }
     }
     reasm.finish(&mut |o| state.on_output(o));
+    defrag.finish();
     state.flush_deferred();
     if let Some(e) = state.write_error.take() {
         return Err(Error::Io {
@@ -516,6 +523,7 @@ fn run<R: Read>(
     summary.first_time = first_ts.map(report::rfc3339);
     summary.last_time = last_ts.map(report::rfc3339);
     summary.stream = reasm.stats();
+    summary.defrag = defrag.stats();
     summary.notes = reader
         .notes()
         .into_iter()

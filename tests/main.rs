@@ -7,6 +7,7 @@ mod archive;
 mod cli;
 mod conformance;
 mod edge;
+mod encap;
 mod fingerprints;
 mod golden;
 mod netmon;

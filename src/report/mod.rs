@@ -159,6 +159,10 @@ pub struct Summary {
     pub anomalies: Vec<Anomaly>,
     /// Reassembly counters (drops and evictions).
     pub stream: crate::stream::Stats,
+    /// IP defragmentation counters; left out when the capture had no
+    /// fragment.
+    #[serde(skip_serializing_if = "crate::wire::DefragStats::is_empty")]
+    pub defrag: crate::wire::DefragStats,
     /// Non-fatal notes from the capture reader.
     pub notes: Vec<String>,
     /// Where a damaged capture stopped being readable.

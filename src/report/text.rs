@@ -565,6 +565,14 @@ impl<W: Write> Sink for TextReport<W> {
                 st.overlap_conflicts
             ));
         }
+        let d = &s.defrag;
+        if d.fragments > 0 {
+            let dropped = d.inconsistent_datagrams + d.timed_out + d.evicted + d.incomplete_at_end;
+            facts.push(format!(
+                "{} IP fragments: {} datagrams reassembled, {dropped} incomplete or dropped",
+                d.fragments, d.reassembled
+            ));
+        }
         for a in &s.anomalies {
             facts.push(format!(
                 "{} × {} (first in frame {})",

@@ -1,22 +1,27 @@
-//! IPv4 and IPv6 headers → the TCP bytes they carry.
+//! IPv4 and IPv6 headers → the protocol and bytes they carry.
 //!
-//! Input: the bytes from an IP header on (whatever the link layer left).
-//! Output: a [`Packet`] with the addresses and the IP payload bounded by the IP
-//! length field, `Ok(None)` when the payload is not TCP, [`Error::Fragment`]
-//! for any fragment, or an [`Error`] for a cut or impossible header.
+//! Input: the bytes from an IP header on (whatever the link layer or an outer
+//! tunnel left).
+//! Output: a [`Packet`] with the addresses, the protocol number (for IPv6, the
+//! first header after the extension headers walked here), the IP payload
+//! bounded by the IP length field, and for a fragment its [`Fragment`] fields
+//! (the payload is then one piece of the datagram, to be reassembled by
+//! [`super::Defrag`]); `Ok(None)` when nothing follows (ESP, No Next Header);
+//! or an [`Error`] for a cut or impossible header.
 //! Invariants: no allocation; every read is bounds-checked; the payload never
 //! extends past the IP length (Ethernet padding and FCS are trimmed) nor past
 //! the captured bytes; at most [`MAX_IPV6_HEADERS`] extension headers are
 //! walked.
 //! Not done here: checksums (offload makes them wrong in captures), IPv4
-//! options (skipped by IHL), defragmentation, IP-in-IP and other tunnels.
+//! options (skipped by IHL), reassembly (see `defrag.rs`), what the protocol
+//! number means (TCP, tunnels: see `encap.rs`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::Error;
 
 /// IP protocol number of TCP (IANA "Assigned Internet Protocol Numbers").
-const PROTO_TCP: u8 = 6;
+pub(super) const PROTO_TCP: u8 = 6;
 /// IPv6 Hop-by-Hop Options header (RFC 8200 §4.3).
 const IPV6_HOP_BY_HOP: u8 = 0;
 /// IPv6 Routing header (RFC 8200 §4.4).
@@ -56,17 +61,35 @@ pub(super) enum End {
     Capture,
 }
 
-/// An IP packet carrying TCP.
+/// An IP packet (or one fragment of a datagram).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Packet<'a> {
     /// Source address.
     pub(super) src: IpAddr,
     /// Destination address.
     pub(super) dst: IpAddr,
+    /// The protocol of `payload`: IPv4 Protocol, or for IPv6 the Next Header
+    /// after the last extension header walked (the Fragment header's, for a
+    /// fragment).
+    pub(super) proto: u8,
     /// The bytes after the last IP header, up to the IP payload end.
     pub(super) payload: &'a [u8],
     /// How `payload`'s end was found.
     pub(super) end: End,
+    /// Set when the packet is one fragment of a larger datagram.
+    pub(super) fragment: Option<Fragment>,
+}
+
+/// Where a fragment belongs in its datagram (RFC 791 §3.1, RFC 8200 §4.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Fragment {
+    /// Identification (16 bits in IPv4, 32 in IPv6).
+    pub(super) id: u32,
+    /// Offset of this piece in the datagram's payload, in bytes (the field
+    /// counts 8-byte units).
+    pub(super) offset: usize,
+    /// More Fragments: pieces follow this one.
+    pub(super) more: bool,
 }
 
 /// The error for a header that does not fit in what is left of the payload:
@@ -91,7 +114,7 @@ fn bound(after_header: &[u8], length: Option<usize>) -> (&[u8], End) {
 }
 
 /// Decodes an IPv4 header (RFC 791 §3.1).
-pub(super) fn ipv4(data: &[u8]) -> Result<Option<Packet<'_>>, Error> {
+pub(super) fn ipv4(data: &[u8]) -> Result<Packet<'_>, Error> {
     let Some(h) = data.first_chunk::<20>() else {
         return Err(Error::Truncated { layer: "ipv4" });
     };
@@ -115,22 +138,25 @@ pub(super) fn ipv4(data: &[u8]) -> Result<Option<Packet<'_>>, Error> {
             layer: "ipv4-total-length",
         });
     }
-    // Flags (3 bits: reserved, DF, MF) and Fragment Offset (13 bits): a packet
-    // with MF set or a nonzero offset is one piece of a larger datagram.
-    if u16::from_be_bytes([h[6], h[7]]) & 0x3fff != 0 {
-        return Err(Error::Fragment);
-    }
-    if h[9] != PROTO_TCP {
-        return Ok(None);
-    }
+    // Flags (3 bits: reserved, DF, MF) and Fragment Offset (13 bits, in
+    // 8-byte units): a packet with MF set or a nonzero offset is one piece of
+    // a larger datagram.
+    let flags_offset = u16::from_be_bytes([h[6], h[7]]);
+    let fragment = (flags_offset & 0x3fff != 0).then(|| Fragment {
+        id: u32::from(u16::from_be_bytes([h[4], h[5]])),
+        offset: usize::from(flags_offset & 0x1fff) * 8,
+        more: flags_offset & 0x2000 != 0,
+    });
     let payload_len = (total_len != 0).then(|| total_len.saturating_sub(header_len));
     let (payload, end) = bound(after_header, payload_len);
-    Ok(Some(Packet {
+    Ok(Packet {
         src: IpAddr::V4(Ipv4Addr::new(h[12], h[13], h[14], h[15])),
         dst: IpAddr::V4(Ipv4Addr::new(h[16], h[17], h[18], h[19])),
+        proto: h[9],
         payload,
         end,
-    }))
+        fragment,
+    })
 }
 
 /// Decodes an IPv6 header (RFC 8200 §3) and walks its extension headers
@@ -153,18 +179,28 @@ pub(super) fn ipv6(data: &[u8]) -> Result<Option<Packet<'_>>, Error> {
     }
     // Payload Length 0: a jumbogram (RFC 2675) or a TSO/LSO capture.
     let payload_len = usize::from(u16::from_be_bytes([h[4], h[5]]));
-    let (mut payload, end) = bound(after_header, (payload_len != 0).then_some(payload_len));
-    let mut next = h[6];
+    let (payload, end) = bound(after_header, (payload_len != 0).then_some(payload_len));
+    ipv6_chain(
+        IpAddr::V6(Ipv6Addr::from(*src)),
+        IpAddr::V6(Ipv6Addr::from(*dst)),
+        h[6],
+        payload,
+        end,
+    )
+}
+
+/// Walks IPv6 extension headers (RFC 8200 §4) from `next` to the first
+/// header that is not one, or to a Fragment header (a non-atomic one ends the
+/// walk: what follows is fragmentable and is walked after reassembly).
+pub(super) fn ipv6_chain(
+    src: IpAddr,
+    dst: IpAddr,
+    mut next: u8,
+    mut payload: &[u8],
+    end: End,
+) -> Result<Option<Packet<'_>>, Error> {
     for _ in 0..=MAX_IPV6_HEADERS {
         let header_len = match next {
-            PROTO_TCP => {
-                return Ok(Some(Packet {
-                    src: IpAddr::V6(Ipv6Addr::from(*src)),
-                    dst: IpAddr::V6(Ipv6Addr::from(*dst)),
-                    payload,
-                    end,
-                }));
-            }
             // Hdr Ext Len counts 8-octet units beyond the first 8 (RFC 8200
             // §4.3–4.6; the same layout in RFC 6275, 7401 and 5533).
             IPV6_HOP_BY_HOP | IPV6_ROUTING | IPV6_DEST_OPTS | IPV6_MOBILITY | IPV6_HIP
@@ -172,21 +208,47 @@ pub(super) fn ipv6(data: &[u8]) -> Result<Option<Packet<'_>>, Error> {
             // Payload Len counts 4-octet units minus 2 (RFC 4302 §2.2).
             IPV6_AH => (usize::from(extension_len(payload, end)?) + 2) * 4,
             IPV6_FRAGMENT => {
-                let Some(fragment) = payload.first_chunk::<8>() else {
+                let Some((fragment, rest)) = payload.split_first_chunk::<8>() else {
                     return Err(short(end, "ipv6-extension", "ipv6-extension-length"));
                 };
-                // Fragment Offset (13 bits), reserved (2), M (1) (RFC 8200
-                // §4.5). Offset 0 with M clear is an atomic fragment (RFC
-                // 6946): the whole packet, decoded through.
-                if u16::from_be_bytes([fragment[2], fragment[3]]) & 0xfff9 != 0 {
-                    return Err(Error::Fragment);
+                // Fragment Offset (13 bits, 8-byte units), reserved (2), M (1)
+                // (RFC 8200 §4.5). Offset 0 with M clear is an atomic fragment
+                // (RFC 6946): the whole packet, decoded through.
+                let offset_m = u16::from_be_bytes([fragment[2], fragment[3]]);
+                if offset_m & 0xfff9 != 0 {
+                    return Ok(Some(Packet {
+                        src,
+                        dst,
+                        proto: fragment[0],
+                        payload: rest,
+                        end,
+                        fragment: Some(Fragment {
+                            id: u32::from_be_bytes([
+                                fragment[4],
+                                fragment[5],
+                                fragment[6],
+                                fragment[7],
+                            ]),
+                            offset: usize::from(offset_m >> 3) * 8,
+                            more: offset_m & 1 != 0,
+                        }),
+                    }));
                 }
                 8
             }
-            // ESP hides the rest; No Next Header ends the packet; anything
-            // else (UDP, ICMPv6, tunnels) is not TCP.
+            // ESP hides the rest; No Next Header ends the packet.
             IPV6_ESP | IPV6_NO_NEXT => return Ok(None),
-            _ => return Ok(None),
+            // TCP, UDP, tunnels, ICMPv6…: the payload proper.
+            proto => {
+                return Ok(Some(Packet {
+                    src,
+                    dst,
+                    proto,
+                    payload,
+                    end,
+                    fragment: None,
+                }));
+            }
         };
         // The next-header byte opens every header walked above.
         let Some((&following, _)) = payload.split_first() else {
@@ -242,7 +304,7 @@ mod tests {
     fn ipv4_options_are_skipped_by_ihl() {
         let mut p = v4(28, 0, PROTO_TCP, &[1, 1, 1, 0, 0xaa, 0xbb, 0xcc, 0xdd]);
         p[0] = 0x46;
-        let packet = ipv4(&p).unwrap().unwrap();
+        let packet = ipv4(&p).unwrap();
         assert_eq!(packet.payload, [0xaa, 0xbb, 0xcc, 0xdd]);
         assert_eq!(packet.end, End::Length);
     }
@@ -280,27 +342,49 @@ mod tests {
     #[test]
     fn ipv4_total_length_equal_to_ihl_is_empty_payload() {
         let p = v4(20, 0, PROTO_TCP, &[0; 26]);
-        let packet = ipv4(&p).unwrap().unwrap();
+        let packet = ipv4(&p).unwrap();
         assert_eq!((packet.payload, packet.end), (&[][..], End::Length));
     }
 
     #[test]
     fn ipv4_total_length_past_capture_is_cut() {
         let p = v4(100, 0, PROTO_TCP, &[1, 2]);
-        let packet = ipv4(&p).unwrap().unwrap();
+        let packet = ipv4(&p).unwrap();
         assert_eq!((packet.payload, packet.end), (&[1, 2][..], End::Cut));
     }
 
     #[test]
     fn ipv4_dont_fragment_is_not_a_fragment() {
         let p = v4(20, 0x4000, PROTO_TCP, &[]);
-        assert!(ipv4(&p).unwrap().is_some());
+        assert_eq!(ipv4(&p).unwrap().fragment, None);
     }
 
     #[test]
     fn ipv4_later_fragment_is_fragment() {
         let p = v4(28, 0x00b9, PROTO_TCP, &[0; 8]);
-        assert_eq!(ipv4(&p), Err(Error::Fragment));
+        let packet = ipv4(&p).unwrap();
+        assert_eq!(
+            packet.fragment,
+            Some(Fragment {
+                id: 1,
+                offset: 0xb9 * 8,
+                more: false
+            })
+        );
+        assert_eq!((packet.proto, packet.payload), (PROTO_TCP, &[0; 8][..]));
+    }
+
+    #[test]
+    fn ipv4_first_fragment_has_more_fragments() {
+        let p = v4(28, 0x2000, PROTO_TCP, &[0; 8]);
+        let f = ipv4(&p).unwrap().fragment.unwrap();
+        assert_eq!((f.offset, f.more), (0, true));
+    }
+
+    #[test]
+    fn ipv4_non_tcp_protocol_is_returned() {
+        let p = v4(20, 0, 47, &[]);
+        assert_eq!(ipv4(&p).unwrap().proto, 47);
     }
 
     #[test]
@@ -311,14 +395,24 @@ mod tests {
             IPV6_FRAGMENT,
             &[6, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0],
         );
-        assert_eq!(ipv6(&p), Err(Error::Fragment));
+        let f = ipv6(&p).unwrap().unwrap();
+        assert_eq!((f.proto, f.payload.len()), (PROTO_TCP, 8));
+        assert_eq!(
+            f.fragment,
+            Some(Fragment {
+                id: 7,
+                offset: 0,
+                more: true
+            })
+        );
         // Offset 1, M clear: the last fragment.
         let p = v6(
             16,
             IPV6_FRAGMENT,
             &[6, 0, 0, 8, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0],
         );
-        assert_eq!(ipv6(&p), Err(Error::Fragment));
+        let f = ipv6(&p).unwrap().unwrap().fragment.unwrap();
+        assert_eq!((f.offset, f.more), (8, false));
     }
 
     #[test]

@@ -1,35 +1,27 @@
-//! Link layer → network protocol.
+//! Link layer → the first layer inside it.
 //!
 //! Input: a frame and its pcap link type (or tlstriage's value for NetMon's
-//! 802.11 media type, [`LinkType::NETMON_IEEE802_11`]). Output: which IP version follows and
-//! the bytes from the IP header on, `Ok(None)` when the frame carries something
-//! other than IP (ARP, LLC, 802.3 length frames, unknown address families), or
-//! an [`Error`] when a link header is cut or impossible.
+//! 802.11 media type, [`LinkType::NETMON_IEEE802_11`]). Output: the [`Layer`]
+//! the link header announces (an Ethernet frame, an EtherType and its bytes,
+//! or IPv4/IPv6), `Ok(None)` when the frame carries something other than IP
+//! (unknown address families), or an [`Error`] when a link header is cut or
+//! impossible.
+//! [`untag`] strips 802.1Q/802.1ad tags and Cisco MetaData after an EtherType,
+//! wherever one is met (outer frame or a tunnel's inner Ethernet).
 //! Invariants: no allocation; every read is bounds-checked; at most
-//! [`MAX_VLAN_TAGS`] 802.1Q/802.1ad tags are walked.
+//! [`MAX_VLAN_TAGS`] 802.1Q/802.1ad tags are walked per EtherType.
 //! 802.11: only data frames carrying LLC/SNAP are followed; management and
 //! control frames, null-data frames, A-MSDU aggregates and frames with the
 //! Protected bit (encrypted payload) are `Ok(None)`.
-//! Not done here: the IP header itself (a raw-IP frame's version nibble is only
-//! used to pick a parser), the Ethernet FCS (the IP length trims it), radiotap
-//! and other radio headers, PPP, MPLS and tunnels.
+//! Not done here: what an EtherType means (IP, PPPoE, MPLS: `encap.rs`), the
+//! IP header itself (a raw-IP frame's version nibble is only used to pick a
+//! parser), the Ethernet FCS (the IP length trims it), radiotap and other
+//! radio headers, PPP links.
 
 use super::Error;
+use super::encap::Layer;
 use crate::capture::LinkType;
 
-/// The network protocol a link header announced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Network {
-    /// IPv4 (RFC 791).
-    Ipv4,
-    /// IPv6 (RFC 8200).
-    Ipv6,
-}
-
-/// EtherType IPv4 (IEEE 802 numbers registry).
-const ETHERTYPE_IPV4: u16 = 0x0800;
-/// EtherType IPv6 (RFC 8200 uses 0x86DD on Ethernet, RFC 2464 §3).
-const ETHERTYPE_IPV6: u16 = 0x86dd;
 /// EtherType of an IEEE 802.1Q customer VLAN tag.
 const ETHERTYPE_VLAN: u16 = 0x8100;
 /// EtherType of an IEEE 802.1ad service tag (QinQ outer tag).
@@ -80,19 +72,19 @@ const AF_INET6_FREEBSD: u32 = 28;
 const AF_INET6_DARWIN: u32 = 30;
 
 /// The result of stripping a link header.
-type Stripped<'a> = Result<Option<(Network, &'a [u8])>, Error>;
+type Stripped<'a> = Result<Option<Layer<'a>>, Error>;
 
 /// Strips the link header of `data`, framed as `link`.
 pub(super) fn strip(link: LinkType, data: &[u8]) -> Stripped<'_> {
     match link {
-        LinkType::ETHERNET => ethernet(data),
+        LinkType::ETHERNET => Ok(Some(Layer::Ethernet(data))),
         LinkType::LINUX_SLL => sll(data),
         LinkType::LINUX_SLL2 => sll2(data),
         LinkType::NULL => null(data),
         LinkType::LOOP => loopback(data),
         LinkType::RAW | LinkType::RAW_OLD_12 | LinkType::RAW_OLD_14 => raw(data),
-        LinkType::IPV4 => Ok(Some((Network::Ipv4, data))),
-        LinkType::IPV6 => Ok(Some((Network::Ipv6, data))),
+        LinkType::IPV4 => Ok(Some(Layer::Ipv4(data))),
+        LinkType::IPV6 => Ok(Some(Layer::Ipv6(data))),
         LinkType::IEEE802_11 => ieee802_11(data),
         LinkType::NETMON_IEEE802_11 => netmon_802_11(data),
         LinkType(other) => Err(Error::UnsupportedLink(other)),
@@ -161,9 +153,9 @@ fn ieee802_11(data: &[u8]) -> Stripped<'_> {
         return Err(Error::Truncated { layer: "802.11" });
     };
     match body.split_first_chunk::<8>() {
-        Some((llc, rest)) if llc[..6] == SNAP_RFC1042 || llc[..6] == SNAP_BRIDGE_TUNNEL => {
-            ethertype(u16::from_be_bytes([llc[6], llc[7]]), rest)
-        }
+        Some((llc, rest)) if llc[..6] == SNAP_RFC1042 || llc[..6] == SNAP_BRIDGE_TUNNEL => Ok(
+            Some(Layer::EtherType(u16::from_be_bytes([llc[6], llc[7]]), rest)),
+        ),
         Some(_) => Ok(None),
         None if body.len() >= 3 && body[..3] != SNAP_RFC1042[..3] => Ok(None),
         None => Err(Error::Truncated { layer: "llc-snap" }),
@@ -171,11 +163,14 @@ fn ieee802_11(data: &[u8]) -> Stripped<'_> {
 }
 
 /// Ethernet II: destination (6), source (6), EtherType (2).
-fn ethernet(data: &[u8]) -> Stripped<'_> {
+pub(super) fn ethernet(data: &[u8]) -> Result<Layer<'_>, Error> {
     let Some((header, rest)) = data.split_first_chunk::<14>() else {
         return Err(Error::Truncated { layer: "ethernet" });
     };
-    ethertype(u16::from_be_bytes([header[12], header[13]]), rest)
+    Ok(Layer::EtherType(
+        u16::from_be_bytes([header[12], header[13]]),
+        rest,
+    ))
 }
 
 /// Linux cooked capture v1: packet type (2), ARPHRD type (2), address length
@@ -185,7 +180,10 @@ fn sll(data: &[u8]) -> Stripped<'_> {
     let Some((header, rest)) = data.split_first_chunk::<16>() else {
         return Err(Error::Truncated { layer: "sll" });
     };
-    ethertype(u16::from_be_bytes([header[14], header[15]]), rest)
+    Ok(Some(Layer::EtherType(
+        u16::from_be_bytes([header[14], header[15]]),
+        rest,
+    )))
 }
 
 /// Linux cooked capture v2: protocol (2), reserved (2), interface index (4),
@@ -194,7 +192,10 @@ fn sll2(data: &[u8]) -> Stripped<'_> {
     let Some((header, rest)) = data.split_first_chunk::<20>() else {
         return Err(Error::Truncated { layer: "sll2" });
     };
-    ethertype(u16::from_be_bytes([header[0], header[1]]), rest)
+    Ok(Some(Layer::EtherType(
+        u16::from_be_bytes([header[0], header[1]]),
+        rest,
+    )))
 }
 
 /// BSD loopback (DLT_NULL): a 4-byte address family in the byte order of the
@@ -205,7 +206,7 @@ fn null(data: &[u8]) -> Stripped<'_> {
         return Err(Error::Truncated { layer: "null" });
     };
     let family = u32::from_le_bytes(*family).min(u32::from_be_bytes(*family));
-    Ok(address_family(family).map(|net| (net, rest)))
+    Ok(address_family(family, rest))
 }
 
 /// OpenBSD loopback (DLT_LOOP): like NULL, but the family is always big-endian.
@@ -213,14 +214,16 @@ fn loopback(data: &[u8]) -> Stripped<'_> {
     let Some((family, rest)) = data.split_first_chunk::<4>() else {
         return Err(Error::Truncated { layer: "loop" });
     };
-    Ok(address_family(u32::from_be_bytes(*family)).map(|net| (net, rest)))
+    Ok(address_family(u32::from_be_bytes(*family), rest))
 }
 
 /// Maps an OS address family to the IP version it names.
-fn address_family(family: u32) -> Option<Network> {
+fn address_family(family: u32, rest: &[u8]) -> Option<Layer<'_>> {
     match family {
-        AF_INET => Some(Network::Ipv4),
-        AF_INET6_LINUX | AF_INET6_BSD | AF_INET6_FREEBSD | AF_INET6_DARWIN => Some(Network::Ipv6),
+        AF_INET => Some(Layer::Ipv4(rest)),
+        AF_INET6_LINUX | AF_INET6_BSD | AF_INET6_FREEBSD | AF_INET6_DARWIN => {
+            Some(Layer::Ipv6(rest))
+        }
         _ => None,
     }
 }
@@ -230,8 +233,8 @@ fn address_family(family: u32) -> Option<Network> {
 fn raw(data: &[u8]) -> Stripped<'_> {
     match data.first().map(|b| b >> 4) {
         None => Err(Error::Truncated { layer: "ip" }),
-        Some(4) => Ok(Some((Network::Ipv4, data))),
-        Some(6) => Ok(Some((Network::Ipv6, data))),
+        Some(4) => Ok(Some(Layer::Ipv4(data))),
+        Some(6) => Ok(Some(Layer::Ipv6(data))),
         Some(_) => Err(Error::Malformed {
             layer: "ip-version",
         }),
@@ -239,12 +242,10 @@ fn raw(data: &[u8]) -> Stripped<'_> {
 }
 
 /// Follows an EtherType through any stacked VLAN tags (IEEE 802.1Q: TCI (2),
-/// inner EtherType (2)) to IPv4 or IPv6.
-fn ethertype(mut kind: u16, mut rest: &[u8]) -> Stripped<'_> {
+/// inner EtherType (2)) and Cisco MetaData headers to the EtherType they tag.
+pub(super) fn untag(mut kind: u16, mut rest: &[u8]) -> Result<(u16, &[u8]), Error> {
     for _ in 0..=MAX_VLAN_TAGS {
         match kind {
-            ETHERTYPE_IPV4 => return Ok(Some((Network::Ipv4, rest))),
-            ETHERTYPE_IPV6 => return Ok(Some((Network::Ipv6, rest))),
             ETHERTYPE_VLAN | ETHERTYPE_QINQ | ETHERTYPE_QINQ_OLD => {
                 let Some((tag, inner)) = rest.split_first_chunk::<4>() else {
                     return Err(Error::Truncated { layer: "vlan" });
@@ -261,9 +262,7 @@ fn ethertype(mut kind: u16, mut rest: &[u8]) -> Stripped<'_> {
                 kind = u16::from_be_bytes([cmd[6], cmd[7]]);
                 rest = inner;
             }
-            // ARP, LLDP, … and 802.3 length frames: a length is at most
-            // 1500, below every EtherType matched above.
-            _ => return Ok(None),
+            _ => return Ok((kind, rest)),
         }
     }
     Err(Error::Malformed {
@@ -277,9 +276,37 @@ mod tests {
 
     const IP4: [u8; 2] = [0x45, 0x00];
 
+    #[derive(Debug, PartialEq, Eq)]
+    enum Network {
+        Ipv4,
+        Ipv6,
+    }
+
+    /// Strips the link header and any tags down to IP.
+    fn resolve(link: LinkType, data: &[u8]) -> Result<Option<(Network, Vec<u8>)>, Error> {
+        let Some(mut layer) = strip(link, data)? else {
+            return Ok(None);
+        };
+        loop {
+            layer = match layer {
+                Layer::Ethernet(d) => ethernet(d)?,
+                Layer::EtherType(kind, rest) => {
+                    let (kind, rest) = untag(kind, rest)?;
+                    return Ok(match kind {
+                        0x0800 => Some((Network::Ipv4, rest.to_vec())),
+                        0x86dd => Some((Network::Ipv6, rest.to_vec())),
+                        _ => None,
+                    });
+                }
+                Layer::Ipv4(d) => return Ok(Some((Network::Ipv4, d.to_vec()))),
+                Layer::Ipv6(d) => return Ok(Some((Network::Ipv6, d.to_vec()))),
+                Layer::Ip(_) => return Ok(None),
+            };
+        }
+    }
+
     fn strip_ok(link: LinkType, data: &[u8]) -> (Network, Vec<u8>) {
-        let (net, rest) = strip(link, data).expect("decodes").expect("is IP");
-        (net, rest.to_vec())
+        resolve(link, data).expect("decodes").expect("is IP")
     }
 
     #[test]
@@ -297,13 +324,13 @@ mod tests {
     fn ethernet_8023_length_is_none() {
         let mut f = vec![0u8; 12];
         f.extend_from_slice(&[0x00, 0x2e, 0xaa, 0xaa, 0x03]);
-        assert_eq!(strip(LinkType::ETHERNET, &f), Ok(None));
+        assert_eq!(resolve(LinkType::ETHERNET, &f), Ok(None));
     }
 
     #[test]
     fn ethernet_short_header_is_truncated() {
         assert_eq!(
-            strip(LinkType::ETHERNET, &[0u8; 13]),
+            resolve(LinkType::ETHERNET, &[0u8; 13]),
             Err(Error::Truncated { layer: "ethernet" })
         );
     }
@@ -317,7 +344,7 @@ mod tests {
         assert_eq!(net, Network::Ipv4);
         assert_eq!(rest, IP4);
         assert_eq!(
-            strip(LinkType::ETHERNET, &f[..18]),
+            resolve(LinkType::ETHERNET, &f[..18]),
             Err(Error::Truncated {
                 layer: "cisco-metadata"
             })
@@ -342,7 +369,7 @@ mod tests {
             f.extend_from_slice(&[0x00, 0x01, 0x81, 0x00]);
         }
         assert_eq!(
-            strip(LinkType::ETHERNET, &f),
+            resolve(LinkType::ETHERNET, &f),
             Err(Error::Malformed {
                 layer: "vlan-depth"
             })
@@ -370,14 +397,14 @@ mod tests {
         let mut f = vec![0u8; 12];
         f.extend_from_slice(&[0x81, 0x00, 0x00, 0x01, 0x08]);
         assert_eq!(
-            strip(LinkType::ETHERNET, &f),
+            resolve(LinkType::ETHERNET, &f),
             Err(Error::Truncated { layer: "vlan" })
         );
     }
 
     #[test]
     fn null_unknown_family_is_none() {
-        assert_eq!(strip(LinkType::NULL, &[7, 0, 0, 0, 0x45]), Ok(None));
+        assert_eq!(resolve(LinkType::NULL, &[7, 0, 0, 0, 0x45]), Ok(None));
     }
 
     #[test]
@@ -393,19 +420,19 @@ mod tests {
 
     #[test]
     fn loop_little_endian_family_is_none() {
-        assert_eq!(strip(LinkType::LOOP, &[2, 0, 0, 0, 0x45]), Ok(None));
+        assert_eq!(resolve(LinkType::LOOP, &[2, 0, 0, 0, 0x45]), Ok(None));
     }
 
     #[test]
     fn raw_bad_version_is_malformed() {
         assert_eq!(
-            strip(LinkType::RAW, &[0x55]),
+            resolve(LinkType::RAW, &[0x55]),
             Err(Error::Malformed {
                 layer: "ip-version"
             })
         );
         assert_eq!(
-            strip(LinkType::RAW_OLD_14, &[]),
+            resolve(LinkType::RAW_OLD_14, &[]),
             Err(Error::Truncated { layer: "ip" })
         );
     }
@@ -414,13 +441,13 @@ mod tests {
     fn sll_non_ethertype_protocol_is_none() {
         let mut f = vec![0u8; 14];
         f.extend_from_slice(&[0x00, 0x04, 0xaa]); // ETH_P_802_2
-        assert_eq!(strip(LinkType::LINUX_SLL, &f), Ok(None));
+        assert_eq!(resolve(LinkType::LINUX_SLL, &f), Ok(None));
     }
 
     #[test]
     fn unknown_link_is_unsupported() {
         assert_eq!(
-            strip(LinkType(127), &[0u8; 40]),
+            resolve(LinkType(127), &[0u8; 40]),
             Err(Error::UnsupportedLink(127))
         );
     }
@@ -467,31 +494,31 @@ mod tests {
     #[test]
     fn ieee80211_protected_null_amsdu_and_management_are_none() {
         let protected = wifi(0, IEEE80211_PROTECTED, &[], 0x0800, &IP4);
-        assert_eq!(strip(LinkType::IEEE802_11, &protected), Ok(None));
+        assert_eq!(resolve(LinkType::IEEE802_11, &protected), Ok(None));
         let null = wifi(IEEE80211_SUBTYPE_NO_DATA, 0, &[], 0x0800, &IP4);
-        assert_eq!(strip(LinkType::IEEE802_11, &null), Ok(None));
+        assert_eq!(resolve(LinkType::IEEE802_11, &null), Ok(None));
         let amsdu = wifi(IEEE80211_SUBTYPE_QOS, 0, &[0x80, 0], 0x0800, &IP4);
-        assert_eq!(strip(LinkType::IEEE802_11, &amsdu), Ok(None));
+        assert_eq!(resolve(LinkType::IEEE802_11, &amsdu), Ok(None));
         let mut beacon = wifi(0, 0, &[], 0x0800, &IP4);
         beacon[0] = 0x80; // type 0 (management), subtype 8
-        assert_eq!(strip(LinkType::IEEE802_11, &beacon), Ok(None));
+        assert_eq!(resolve(LinkType::IEEE802_11, &beacon), Ok(None));
     }
 
     #[test]
     fn ieee80211_cut_header_and_bad_version_are_errors() {
         let f = wifi(0, 0, &[], 0x0800, &IP4);
         assert_eq!(
-            strip(LinkType::IEEE802_11, &f[..20]),
+            resolve(LinkType::IEEE802_11, &f[..20]),
             Err(Error::Truncated { layer: "802.11" })
         );
         assert_eq!(
-            strip(LinkType::IEEE802_11, &f[..28]),
+            resolve(LinkType::IEEE802_11, &f[..28]),
             Err(Error::Truncated { layer: "llc-snap" })
         );
         let mut v1 = f;
         v1[0] |= 1;
         assert_eq!(
-            strip(LinkType::IEEE802_11, &v1),
+            resolve(LinkType::IEEE802_11, &v1),
             Err(Error::Malformed {
                 layer: "802.11-version"
             })
@@ -509,7 +536,7 @@ mod tests {
             (Network::Ipv4, IP4.to_vec())
         );
         assert_eq!(
-            strip(LinkType::NETMON_IEEE802_11, &meta[..20]),
+            resolve(LinkType::NETMON_IEEE802_11, &meta[..20]),
             Err(Error::Truncated {
                 layer: "netmon-802.11"
             })
@@ -517,7 +544,7 @@ mod tests {
         let mut short = f;
         short[1] = 8;
         assert_eq!(
-            strip(LinkType::NETMON_IEEE802_11, &short),
+            resolve(LinkType::NETMON_IEEE802_11, &short),
             Err(Error::Malformed {
                 layer: "netmon-802.11-length"
             })

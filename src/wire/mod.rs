@@ -1,32 +1,45 @@
-//! Link layer → IP → TCP, one frame at a time.
+//! Link layer → IP (→ tunnels → IP) → TCP, one frame at a time.
 //!
 //! Input: a frame's bytes and its link type (Ethernet II with any 802.1Q/QinQ
 //! tags, Linux SLL and SLL2, BSD NULL and OpenBSD LOOP, raw IP, 802.11 data
 //! frames with or without NetMon's metadata header).
-//! Output: the TCP [`Segment`] it carries, borrowed from the frame; `Ok(None)`
-//! for anything that is not TCP over IPv4/IPv6 (ARP, UDP, ICMP, 802.3 length
-//! frames, ESP, IPv6 No Next Header…); [`Error::Fragment`] for any IP fragment;
-//! another [`Error`] for a cut or impossible header.
-//! Invariants: never panics and never allocates, whatever the bytes; every
-//! loop is bounded (VLAN tags, IPv6 extension headers). The payload stops at
-//! the IP length (Ethernet padding and FCS are trimmed) and at the captured
-//! bytes, whichever comes first.
+//! Output: the innermost TCP [`Segment`] it carries, borrowed from the frame,
+//! through the tunnels `encap.rs` lists (PPPoE, MPLS, GRE, ERSPAN, VXLAN,
+//! Geneve, IP-in-IP, 6in4); `Ok(None)` for anything that is not TCP (ARP, UDP,
+//! ICMP, 802.3 length frames, ESP, IPv6 No Next Header…); [`Error::Fragment`]
+//! for any IP fragment from the pure [`decode`], while the stateful
+//! [`Defrag::decode`] reassembles them (bounded; `defrag.rs`); another
+//! [`Error`] for a cut or impossible header.
+//! Invariants: [`decode`] never panics and never allocates, whatever the
+//! bytes; every loop is bounded (VLAN tags, MPLS labels, IPv6 extension
+//! headers, nested encapsulations). The payload stops at the IP length
+//! (Ethernet padding and FCS are trimmed) and at the captured bytes,
+//! whichever comes first. The Ethernet FCS is trimmed by the IP length only:
+//! the capture reader does not expose pcapng `if_fcslen` nor the pcap
+//! link-type FCS bits, so a TSO frame (IP length 0) captured with an FCS
+//! would keep the 4 FCS bytes as payload (TSO frames are captured on the
+//! sending host, before any FCS exists).
 //! Lax on purpose: checksums are never validated (offload makes them wrong in
 //! captures), an IPv4 total length or IPv6 payload length of 0 (TSO, jumbograms)
 //! falls back to the captured length, and a snaplen-truncated payload is
 //! returned with `truncated = true`.
-//! Not done here: IP defragmentation (every fragment, first or later, is
-//! [`Error::Fragment`], counted by the caller), tunnels, TCP options, 802.11
-//! decryption.
+//! Not done here: TCP options, 802.11 decryption, PPP link types, L2TP, IPsec.
 //!
 //! Hand-written rather than built on etherparse: etherparse has no SLL2 or
 //! NULL/LOOP, stops at 3 VLAN tags, skips neither Mobility, HIP nor Shim6
 //! headers, and reports fragments as a missing transport rather than an error
 //! the pipeline can count.
 
+mod defrag;
+mod encap;
 mod ip;
 mod link;
 mod tcp;
+
+pub use defrag::{
+    Defrag, DefragStats, FragmentIssue, MAX_BUFFERED_BYTES, MAX_DATAGRAM, MAX_PENDING, MAX_RANGES,
+    TIMEOUT_NS,
+};
 
 use std::net::IpAddr;
 
@@ -106,9 +119,11 @@ pub enum Error {
     },
     /// The link type is not decoded by this version.
     UnsupportedLink(u16),
-    /// An IPv4 or IPv6 fragment (first or later): defragmentation is not done
-    /// yet, so the pipeline counts these.
+    /// An IPv4 or IPv6 fragment (first or later), met by the pure
+    /// [`decode`]; [`Defrag::decode`] reassembles them instead.
     Fragment,
+    /// A fragment [`Defrag`] dropped, or whose overlap differed.
+    Defrag(FragmentIssue),
 }
 
 impl Error {
@@ -119,20 +134,22 @@ impl Error {
             Error::Malformed { layer } => format!("malformed-{layer}"),
             Error::UnsupportedLink(n) => format!("unsupported-link-type-{n}"),
             Error::Fragment => "ip-fragment".to_owned(),
+            Error::Defrag(issue) => format!("ip-fragment-{}", issue.name()),
         }
     }
 }
 
-/// Decodes one frame down to TCP.
+/// Decodes one frame down to TCP, without reassembly: a fragment is
+/// [`Error::Fragment`].
 pub fn decode(link: LinkType, data: &[u8]) -> Result<Option<Segment<'_>>, Error> {
-    let Some((network, bytes)) = link::strip(link, data)? else {
+    let Some(layer) = link::strip(link, data)? else {
         return Ok(None);
     };
-    let packet = match network {
-        link::Network::Ipv4 => ip::ipv4(bytes)?,
-        link::Network::Ipv6 => ip::ipv6(bytes)?,
-    };
-    packet.map(tcp::segment).transpose()
+    match encap::walk(layer, encap::MAX_ENCAPSULATIONS)? {
+        encap::Outcome::Segment(s) => Ok(Some(s)),
+        encap::Outcome::Other => Ok(None),
+        encap::Outcome::Fragment(..) => Err(Error::Fragment),
+    }
 }
 
 #[cfg(test)]
@@ -531,6 +548,489 @@ mod tests {
             let link = links[(next(&mut rng) % links.len() as u64) as usize];
             if let Ok(Some(s)) = decode(LinkType(link), &f) {
                 assert!(s.payload.len() <= f.len());
+            }
+        }
+    }
+
+    /// A UDP datagram (RFC 768) to `dport` carrying `body`.
+    fn udp(dport: u16, body: &[u8]) -> Vec<u8> {
+        let mut u = vec![0xd4, 0x31];
+        u.extend_from_slice(&dport.to_be_bytes());
+        u.extend_from_slice(&u16::try_from(8 + body.len()).unwrap().to_be_bytes());
+        u.extend_from_slice(&[0, 0]);
+        u.extend_from_slice(body);
+        u
+    }
+
+    /// A GRE header (RFC 2784/2890) with the given flag word and protocol
+    /// type, its optional fields zero-filled, then `body`.
+    fn gre(flags: u16, proto: u16, body: &[u8]) -> Vec<u8> {
+        let mut g = flags.to_be_bytes().to_vec();
+        g.extend_from_slice(&proto.to_be_bytes());
+        for bit in [0x8000, 0x2000, 0x1000] {
+            if flags & bit != 0 {
+                g.extend_from_slice(&[0xaa, 0xbb, 0xcc, 0xdd]);
+            }
+        }
+        g.extend_from_slice(body);
+        g
+    }
+
+    /// An outer IPv4 packet between tunnel endpoints (10.9.9.1 → 10.9.9.2).
+    fn outer_ipv4(proto: u8, body: &[u8]) -> Vec<u8> {
+        let mut p = ipv4(proto, body);
+        p[12..20].copy_from_slice(&[10, 9, 9, 1, 10, 9, 9, 2]);
+        p
+    }
+
+    /// An outer IPv6 packet between tunnel endpoints.
+    fn outer_ipv6(next: u8, body: &[u8]) -> Vec<u8> {
+        let mut p = ipv6(next, body);
+        p[8..24].copy_from_slice(&[0xfd; 16]);
+        p
+    }
+
+    fn inner_v4() -> Vec<u8> {
+        ipv4(6, &tcp(&[], PAYLOAD))
+    }
+
+    fn inner_v6() -> Vec<u8> {
+        ipv6(6, &tcp(&[], PAYLOAD))
+    }
+
+    /// A PPPoE session header (RFC 2516) carrying a PPP `protocol` frame.
+    fn pppoe(protocol: &[u8], body: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(protocol.len() + body.len()).unwrap();
+        let mut p = vec![0x11, 0x00, 0x12, 0x34];
+        p.extend_from_slice(&len.to_be_bytes());
+        p.extend_from_slice(protocol);
+        p.extend_from_slice(body);
+        p
+    }
+
+    /// MPLS label stack entries (RFC 3032): the last has bottom-of-stack set.
+    fn mpls(labels: &[u32], body: &[u8]) -> Vec<u8> {
+        let mut m = Vec::new();
+        for (i, label) in labels.iter().enumerate() {
+            let bos = u32::from(i + 1 == labels.len());
+            m.extend_from_slice(&((label << 12) | (bos << 8) | 64).to_be_bytes());
+        }
+        m.extend_from_slice(body);
+        m
+    }
+
+    fn vxlan(frame: &[u8]) -> Vec<u8> {
+        let mut v = vec![0x08, 0, 0, 0, 0, 0x12, 0x34, 0];
+        v.extend_from_slice(frame);
+        udp(4789, &v)
+    }
+
+    fn geneve(options: &[u8], proto: u16, inner: &[u8]) -> Vec<u8> {
+        let mut g = vec![u8::try_from(options.len() / 4).unwrap(), 0];
+        g.extend_from_slice(&proto.to_be_bytes());
+        g.extend_from_slice(&[0, 0, 0x2a, 0]);
+        g.extend_from_slice(options);
+        g.extend_from_slice(inner);
+        udp(6081, &g)
+    }
+
+    #[test]
+    fn pppoe_session_ipv4_is_inner_segment() {
+        let f = ethernet(&[], 0x8864, &pppoe(&[0x00, 0x21], &inner_v4()));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn pppoe_session_ipv6_with_vlan_is_inner_segment() {
+        let f = ethernet(&[(0x8100, 7)], 0x8864, &pppoe(&[0x00, 0x57], &inner_v6()));
+        assert_v6_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn pppoe_compressed_protocol_field_is_inner_segment() {
+        let f = ethernet(&[], 0x8864, &pppoe(&[0x21], &inner_v4()));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn pppoe_lcp_is_none() {
+        let f = ethernet(&[], 0x8864, &pppoe(&[0xc0, 0x21], &[1, 1, 0, 4]));
+        assert_eq!(decode(LinkType::ETHERNET, &f), Ok(None));
+    }
+
+    #[test]
+    fn pppoe_discovery_is_none() {
+        let f = ethernet(&[], 0x8863, &[0x11, 0x09, 0, 0, 0, 0]);
+        assert_eq!(decode(LinkType::ETHERNET, &f), Ok(None));
+    }
+
+    #[test]
+    fn pppoe_bad_version_is_malformed() {
+        let mut p = pppoe(&[0x00, 0x21], &inner_v4());
+        p[0] = 0x21;
+        let f = ethernet(&[], 0x8864, &p);
+        assert_eq!(
+            decode(LinkType::ETHERNET, &f),
+            Err(Error::Malformed { layer: "pppoe" })
+        );
+    }
+
+    #[test]
+    fn pppoe_padding_and_fcs_are_trimmed() {
+        let mut f = ethernet(&[], 0x8864, &pppoe(&[0x00, 0x21], &inner_v4()));
+        f.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn gre_ipv4_in_ipv4_is_inner_segment() {
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &gre(0, 0x0800, &inner_v4())));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn gre_checksum_key_sequence_are_skipped() {
+        let g = gre(0xb000, 0x86dd, &inner_v6());
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &g));
+        assert_v6_segment(&segment(LinkType::ETHERNET, &f));
+        let g = gre(0x2000, 0x0800, &inner_v4());
+        assert_v4_segment(&segment(LinkType::RAW, &outer_ipv6(47, &g)));
+    }
+
+    #[test]
+    fn gre_transparent_ethernet_bridging_is_inner_segment() {
+        let inner = ethernet(&[(0x8100, 5)], 0x0800, &inner_v4());
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &gre(0x2000, 0x6558, &inner)));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn gre_version_1_pptp_is_none() {
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &gre(0x3001, 0x880b, &[0; 8])));
+        assert_eq!(decode(LinkType::ETHERNET, &f), Ok(None));
+    }
+
+    #[test]
+    fn gre_cut_header_is_truncated() {
+        let p = outer_ipv4(47, &gre(0xb000, 0x0800, &inner_v4()));
+        assert_eq!(
+            decode(LinkType::RAW, &p[..20 + 9]),
+            Err(Error::Truncated { layer: "gre" })
+        );
+    }
+
+    #[test]
+    fn gre_header_past_ip_length_is_malformed() {
+        let mut p = outer_ipv4(47, &gre(0xb000, 0x0800, &inner_v4()));
+        p[2..4].copy_from_slice(&26u16.to_be_bytes());
+        assert_eq!(
+            decode(LinkType::RAW, &p),
+            Err(Error::Malformed {
+                layer: "gre-length"
+            })
+        );
+    }
+
+    #[test]
+    fn erspan_type_1_2_3_are_inner_segment() {
+        let mirrored = ethernet(&[(0x8100, 100)], 0x0800, &inner_v4());
+        // Type I: no ERSPAN header, no GRE sequence number.
+        let t1 = gre(0, 0x88be, &mirrored);
+        // Type II: GRE sequence number, 8-byte header (version 1).
+        let mut h2 = vec![0x10, 0x64, 0x00, 0x01, 0, 0, 0, 0];
+        h2.extend_from_slice(&mirrored);
+        let t2 = gre(0x1000, 0x88be, &h2);
+        // Type III: 12-byte header (version 2), then an 8-byte platform
+        // subheader because the O bit is set.
+        let mut h3 = vec![0x20, 0x64, 0x00, 0x01, 0, 0, 0, 9, 0, 0, 0, 0x01];
+        h3.extend_from_slice(&[0x08; 8]);
+        h3.extend_from_slice(&mirrored);
+        let t3 = gre(0x1000, 0x22eb, &h3);
+        for g in [t1, t2, t3] {
+            let f = ethernet(&[], 0x0800, &outer_ipv4(47, &g));
+            assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+        }
+    }
+
+    #[test]
+    fn erspan_wrong_version_is_malformed() {
+        let mut h2 = vec![0x20, 0, 0, 0, 0, 0, 0, 0];
+        h2.extend_from_slice(&ethernet(&[], 0x0800, &inner_v4()));
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &gre(0x1000, 0x88be, &h2)));
+        assert_eq!(
+            decode(LinkType::ETHERNET, &f),
+            Err(Error::Malformed {
+                layer: "erspan-version"
+            })
+        );
+    }
+
+    #[test]
+    fn vxlan_inner_ethernet_is_inner_segment() {
+        let inner = ethernet(&[], 0x86dd, &inner_v6());
+        let f = ethernet(&[], 0x0800, &outer_ipv4(17, &vxlan(&inner)));
+        assert_v6_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn vxlan_over_ipv6_is_inner_segment() {
+        let inner = ethernet(&[], 0x0800, &inner_v4());
+        let f = ethernet(&[], 0x86dd, &outer_ipv6(17, &vxlan(&inner)));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn vxlan_cut_header_is_truncated() {
+        let p = outer_ipv4(17, &vxlan(&ethernet(&[], 0x0800, &inner_v4())));
+        assert_eq!(
+            decode(LinkType::RAW, &p[..20 + 8 + 5]),
+            Err(Error::Truncated { layer: "vxlan" })
+        );
+    }
+
+    #[test]
+    fn udp_other_port_and_cut_header_are_none() {
+        let f = outer_ipv4(17, &udp(53, &[0; 12]));
+        assert_eq!(decode(LinkType::RAW, &f), Ok(None));
+        assert_eq!(decode(LinkType::RAW, &f[..24]), Ok(None));
+    }
+
+    #[test]
+    fn geneve_ethernet_with_options_is_inner_segment() {
+        let inner = ethernet(&[], 0x0800, &inner_v4());
+        let options = [0x01, 0x02, 0x80, 0x01, 0xaa, 0xbb, 0xcc, 0xdd];
+        let f = ethernet(
+            &[],
+            0x0800,
+            &outer_ipv4(17, &geneve(&options, 0x6558, &inner)),
+        );
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn geneve_ip_protocol_is_inner_segment() {
+        let f = outer_ipv6(17, &geneve(&[], 0x86dd, &inner_v6()));
+        assert_v6_segment(&segment(LinkType::RAW, &f));
+    }
+
+    #[test]
+    fn geneve_version_1_is_malformed() {
+        let mut g = outer_ipv4(17, &geneve(&[], 0x0800, &inner_v4()));
+        g[28] |= 0x40;
+        assert_eq!(
+            decode(LinkType::RAW, &g),
+            Err(Error::Malformed {
+                layer: "geneve-version"
+            })
+        );
+    }
+
+    #[test]
+    fn geneve_options_past_datagram_is_malformed() {
+        let mut g = outer_ipv4(17, &geneve(&[], 0x0800, &[]));
+        g[28] = 0x3f;
+        assert_eq!(
+            decode(LinkType::RAW, &g),
+            Err(Error::Malformed {
+                layer: "geneve-length"
+            })
+        );
+    }
+
+    #[test]
+    fn ipip_ipv4_in_ipv4_is_inner_segment() {
+        let f = ethernet(&[], 0x0800, &outer_ipv4(4, &inner_v4()));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn sixinfour_ipv6_in_ipv4_is_inner_segment() {
+        let f = ethernet(&[], 0x0800, &outer_ipv4(41, &inner_v6()));
+        assert_v6_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn ipv6_tunnel_ipv6_and_ipv4_in_ipv6_are_inner_segment() {
+        assert_v6_segment(&segment(LinkType::RAW, &outer_ipv6(41, &inner_v6())));
+        // Through a destination options header first.
+        let mut body = vec![4, 0, 1, 4, 0, 0, 0, 0];
+        body.extend_from_slice(&inner_v4());
+        assert_v4_segment(&segment(LinkType::RAW, &outer_ipv6(60, &body)));
+    }
+
+    #[test]
+    fn ipip_outer_padding_and_fcs_are_trimmed() {
+        let mut f = ethernet(&[], 0x0800, &outer_ipv4(4, &inner_v4()));
+        f.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn ethernet_fcs_is_not_payload() {
+        for (link, mut f) in valid_frames() {
+            if link != LinkType::ETHERNET {
+                continue;
+            }
+            f.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+            assert_eq!(segment(link, &f).payload, PAYLOAD);
+        }
+    }
+
+    #[test]
+    fn mpls_single_label_ipv4_is_inner_segment() {
+        let f = ethernet(&[], 0x8847, &mpls(&[16], &inner_v4()));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn mpls_label_stack_ipv6_is_inner_segment() {
+        let f = ethernet(&[(0x8100, 2)], 0x8848, &mpls(&[100, 200, 300], &inner_v6()));
+        assert_v6_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn mpls_pseudowire_control_word_ethernet_is_inner_segment() {
+        let mut pw = vec![0, 0, 0, 0];
+        pw.extend_from_slice(&ethernet(&[], 0x0800, &inner_v4()));
+        let f = ethernet(&[], 0x8847, &mpls(&[1000, 2000], &pw));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn mpls_in_gre_is_inner_segment() {
+        let g = gre(0, 0x8847, &mpls(&[42], &inner_v4()));
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &g));
+        assert_v4_segment(&segment(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn mpls_no_bottom_of_stack_is_malformed() {
+        let mut m = Vec::new();
+        for _ in 0..=encap::MAX_MPLS_LABELS {
+            m.extend_from_slice(&[0, 0x10, 0x00, 64]);
+        }
+        let f = ethernet(&[], 0x8847, &m);
+        assert_eq!(
+            decode(LinkType::ETHERNET, &f),
+            Err(Error::Malformed {
+                layer: "mpls-depth"
+            })
+        );
+        assert_eq!(
+            decode(LinkType::ETHERNET, &f[..14 + 6]),
+            Err(Error::Truncated { layer: "mpls" })
+        );
+    }
+
+    #[test]
+    fn mpls_associated_channel_is_none() {
+        let f = ethernet(&[], 0x8847, &mpls(&[13], &[0x10, 0, 0, 0x21, 0x45]));
+        assert_eq!(decode(LinkType::ETHERNET, &f), Ok(None));
+    }
+
+    /// `depth` IP-in-IP headers around the inner TCP packet.
+    fn nested_ipip(depth: usize) -> Vec<u8> {
+        let mut p = inner_v4();
+        for _ in 0..depth {
+            p = outer_ipv4(4, &p);
+        }
+        p
+    }
+
+    #[test]
+    fn encapsulation_at_max_depth_is_inner_segment() {
+        let p = nested_ipip(encap::MAX_ENCAPSULATIONS);
+        assert_v4_segment(&segment(LinkType::RAW, &p));
+    }
+
+    #[test]
+    fn encapsulation_past_max_depth_is_malformed() {
+        let p = nested_ipip(encap::MAX_ENCAPSULATIONS + 1);
+        assert_eq!(
+            decode(LinkType::RAW, &p),
+            Err(Error::Malformed {
+                layer: "encapsulation-depth"
+            })
+        );
+        // Ethernet bridged in Ethernet (TEB) endlessly: bounded too.
+        let mut f = ethernet(&[], 0x0800, &inner_v4());
+        for _ in 0..=encap::MAX_ENCAPSULATIONS {
+            f = ethernet(&[], 0x6558, &f);
+        }
+        assert_eq!(
+            decode(LinkType::ETHERNET, &f),
+            Err(Error::Malformed {
+                layer: "encapsulation-depth"
+            })
+        );
+    }
+
+    #[test]
+    fn tunnel_inner_fragment_is_fragment() {
+        let t = tcp(&[], PAYLOAD);
+        let inner = ipv4_with(20 + t.len() as u16, 0x2000, 6, &t);
+        let f = ethernet(&[], 0x0800, &outer_ipv4(47, &gre(0, 0x0800, &inner)));
+        assert_eq!(decode(LinkType::ETHERNET, &f), Err(Error::Fragment));
+    }
+
+    /// One frame per encapsulation, for the robustness tests.
+    fn tunnel_frames() -> Vec<(LinkType, Vec<u8>)> {
+        let eth4 = ethernet(&[], 0x0800, &inner_v4());
+        let mut pw = vec![0, 0, 0, 0];
+        pw.extend_from_slice(&eth4);
+        let mut h3 = vec![0x20, 0x64, 0x00, 0x01, 0, 0, 0, 9, 0, 0, 0, 0x01];
+        h3.extend_from_slice(&[0x08; 8]);
+        h3.extend_from_slice(&eth4);
+        vec![
+            (
+                LinkType::ETHERNET,
+                ethernet(&[], 0x8864, &pppoe(&[0, 0x21], &inner_v4())),
+            ),
+            (
+                LinkType::ETHERNET,
+                ethernet(&[], 0x8847, &mpls(&[1, 2], &pw)),
+            ),
+            (LinkType::RAW, outer_ipv4(47, &gre(0xb000, 0x6558, &eth4))),
+            (LinkType::RAW, outer_ipv4(47, &gre(0x1000, 0x22eb, &h3))),
+            (LinkType::RAW, outer_ipv4(17, &vxlan(&eth4))),
+            (
+                LinkType::RAW,
+                outer_ipv6(17, &geneve(&[0; 4], 0x0800, &inner_v4())),
+            ),
+            (LinkType::RAW, outer_ipv4(41, &inner_v6())),
+            (LinkType::RAW, nested_ipip(3)),
+        ]
+    }
+
+    #[test]
+    fn tunnel_every_prefix_never_panics() {
+        for (link, frame) in tunnel_frames() {
+            assert!(decode(link, &frame).is_ok_and(|s| s.is_some()));
+            for len in 0..frame.len() {
+                match decode(link, &frame[..len]) {
+                    Ok(Some(s)) => assert!(s.truncated, "{link:?} cut at {len}"),
+                    Ok(None) | Err(Error::Truncated { .. } | Error::Malformed { .. }) => {}
+                    Err(e) => panic!("{link:?} cut at {len}: {e:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tunnel_random_byte_flips_never_panic() {
+        let mut rng = 0x5eed_1234_abcd_ef01;
+        for (link, frame) in tunnel_frames() {
+            for _ in 0..2000 {
+                let mut f = frame.clone();
+                for _ in 0..=next(&mut rng) % 4 {
+                    let at = (next(&mut rng) % f.len() as u64) as usize;
+                    f[at] = next(&mut rng) as u8;
+                }
+                let cut = (next(&mut rng) % (f.len() as u64 + 1)) as usize;
+                let _ = decode(link, &f);
+                let _ = decode(link, &f[..cut]);
+                let mut d = Defrag::new();
+                let _ = d.decode(link, &f, crate::capture::Timestamp(0));
             }
         }
     }

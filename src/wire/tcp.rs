@@ -52,8 +52,10 @@ mod tests {
         Packet {
             src: IpAddr::V4(Ipv4Addr::LOCALHOST),
             dst: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            proto: 6,
             payload,
             end,
+            fragment: None,
         }
     }
 
