@@ -644,69 +644,6 @@ mod tests {
         n.add("a");
         assert_eq!(n.0, vec![("a".to_string(), 2), ("b".to_string(), 1)]);
     }
-
-    /// Conformance against the public corpus (`../shared/corpus`): every
-    /// capture listed in `expected/capinfos.tsv` is read to its end and its
-    /// frame count compared with Wireshark's. Skips when the corpus is absent.
-    /// Run with `cargo test --lib capture -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "needs ../shared/corpus"]
-    fn reader_public_corpus_frame_counts_match_capinfos() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let Ok(tsv) = std::fs::read_to_string(root.join("expected/capinfos.tsv")) else {
-            eprintln!("corpus absent, skipped");
-            return;
-        };
-        let (mut agree, mut total) = (0, 0);
-        for line in tsv.lines() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            let (Some(path), Some(format)) = (cols.first(), cols.get(1)) else {
-                continue;
-            };
-            // A damaged capture has no count; capinfos says where it stopped:
-            // "An error occurred after reading N packets".
-            let damaged: Option<u64> = line
-                .split("after reading ")
-                .nth(1)
-                .and_then(|rest| rest.split(' ').next())
-                .and_then(|n| n.parse().ok());
-            let expected: Option<u64> = cols.get(3).and_then(|c| c.parse().ok());
-            let file = std::fs::File::open(root.join(path)).expect("corpus file");
-            let got = match Reader::open_seekable(file) {
-                Ok(mut r) => {
-                    let mut err = None;
-                    loop {
-                        match r.next_frame() {
-                            Ok(Some(_)) => {}
-                            Ok(None) => break,
-                            Err(e) => {
-                                err = Some(e.to_string());
-                                break;
-                            }
-                        }
-                    }
-                    format!(
-                        "{} frames{}",
-                        r.frames(),
-                        err.map(|e| format!(", {e}")).unwrap_or_default()
-                    )
-                }
-                Err(e) => format!("not opened: {e}"),
-            };
-            total += 1;
-            let ok = match (expected, damaged) {
-                (Some(n), _) => got == format!("{n} frames"),
-                (None, Some(n)) => got.starts_with(&format!("{n} frames, capture damaged")),
-                (None, None) => false,
-            };
-            if ok {
-                agree += 1;
-            } else {
-                eprintln!("{path}\t{format}\texpected {expected:?}\tgot {got}");
-            }
-        }
-        eprintln!("frame counts agree on {agree} of {total}");
-    }
 }
 
 /// What the format tests compare: a frame detached from the reader.
