@@ -129,8 +129,9 @@ pub(super) struct Half {
     ooo: BTreeMap<u64, Chunk>,
     /// What `ooo` is charged against the caps.
     ooo_charge: usize,
-    /// The sender's FIN: the stream ends at its offset.
-    fin: Option<FinMark>,
+    /// The sender's FIN: the stream ends at its offset (boxed: rare until
+    /// the end, and it would double the size of every idle connection).
+    fin: Option<Box<FinMark>>,
     /// `Fin` was emitted.
     fin_done: bool,
     /// A snaplen-truncated segment ended here: when `next` is still here,
@@ -230,7 +231,7 @@ impl Half {
         if fin {
             self.note_fin(end, frame, ts, io.shared);
         }
-        if let Some(f) = self.fin
+        if let Some(f) = self.fin.as_deref().copied()
             && end > f.offset as i64
         {
             // Nothing follows a FIN (RFC 9293 §3.6); the first FIN wins.
@@ -526,7 +527,7 @@ impl Half {
             return;
         }
         let mut limit = off as u64;
-        if let Some(f) = self.fin {
+        if let Some(f) = self.fin.as_deref().copied() {
             // The FIN takes one sequence number (RFC 9293 §3.4), not a byte.
             limit = limit.min(f.offset);
         }
@@ -544,7 +545,7 @@ impl Half {
     /// the FIN's frame).
     pub(super) fn flush(&mut self, io: &mut Io<'_, '_>) {
         self.release_below(io, u64::MAX);
-        if let Some(f) = self.fin {
+        if let Some(f) = self.fin.as_deref().copied() {
             self.gap_to(io, f.offset, f.frame);
         }
         self.check_fin(io);
@@ -558,7 +559,7 @@ impl Half {
         // A FIN below what was delivered would contradict the stream; the
         // delivered bytes win.
         let offset = (end.max(0) as u64).max(self.next);
-        self.fin = Some(FinMark { offset, frame, ts });
+        self.fin = Some(Box::new(FinMark { offset, frame, ts }));
         // Chunks beyond the FIN are not part of the stream.
         let beyond = self.ooo.split_off(&offset);
         for c in beyond.values() {
@@ -579,7 +580,7 @@ impl Half {
     }
 
     fn check_fin(&mut self, io: &mut Io<'_, '_>) {
-        if let Some(f) = self.fin
+        if let Some(f) = self.fin.as_deref().copied()
             && !self.fin_done
             && (self.next >= f.offset || io.control_only())
         {

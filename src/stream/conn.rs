@@ -90,8 +90,9 @@ pub(super) enum List {
     Closed = 1,
 }
 
+/// A slot. The connection's key is not stored again: it is
+/// `Key::new(meta.client, meta.server)` (64 bytes saved per connection).
 struct Node {
-    key: Key,
     conn: Conn,
     prev: u32,
     next: u32,
@@ -107,15 +108,19 @@ struct Ends {
 pub(super) struct Table {
     map: HashMap<Key, u32>,
     slots: Vec<Option<Node>>,
+    /// Slots never grow past this (the connection cap): the slab is reserved
+    /// exactly instead of doubling past it.
+    max_slots: usize,
     free: Vec<u32>,
     lists: [Ends; 2],
 }
 
 impl Table {
-    pub(super) fn new() -> Table {
+    pub(super) fn new(max_slots: usize) -> Table {
         Table {
             map: HashMap::new(),
             slots: Vec::new(),
+            max_slots: max_slots.max(1),
             free: Vec::new(),
             lists: [Ends {
                 head: NIL,
@@ -204,8 +209,8 @@ impl Table {
 
     /// Adds a connection (replacing nothing: the key must be absent).
     pub(super) fn insert(&mut self, key: Key, conn: Conn) -> u32 {
+        debug_assert!(key == Key::new(conn.meta.client, conn.meta.server));
         let node = Node {
-            key,
             conn,
             prev: NIL,
             next: NIL,
@@ -216,6 +221,11 @@ impl Table {
                 i
             }
             None => {
+                if self.slots.len() == self.slots.capacity() {
+                    let want = (self.slots.capacity().max(512) * 2).min(self.max_slots);
+                    self.slots
+                        .reserve_exact(want.saturating_sub(self.slots.len()).max(1));
+                }
                 self.slots.push(Some(node));
                 // More than 2^32 - 1 slots cannot happen: max_conns is a usize
                 // config, but each slot is hundreds of bytes.
@@ -233,7 +243,8 @@ impl Table {
         let node = self.slots[idx as usize]
             .take()
             .unwrap_or_else(|| unreachable!("stream: stale connection slot {idx}"));
-        self.map.remove(&node.key);
+        self.map
+            .remove(&Key::new(node.conn.meta.client, node.conn.meta.server));
         self.free.push(idx);
         node.conn
     }
@@ -267,6 +278,6 @@ impl Table {
     }
 
     pub(super) fn clear(&mut self) {
-        *self = Table::new();
+        *self = Table::new(self.max_slots);
     }
 }

@@ -203,7 +203,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            max_conns: 250_000,
+            max_conns: 100_000,
             max_ooo_per_dir: 256 * 1024,
             max_ooo_total: 32 * 1024 * 1024,
             idle_timeout_ns: 600 * 1_000_000_000,
@@ -306,7 +306,7 @@ impl Reassembler {
         };
         Reassembler {
             cfg,
-            table: Table::new(),
+            table: Table::new(cfg.max_conns),
             shared: Shared {
                 stats: Stats::default(),
                 ooo_total: 0,
