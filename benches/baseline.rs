@@ -10,7 +10,8 @@
 //! cargo bench --bench baseline              # every bundled fixture capture
 //! ```
 //! `benches/compare.sh` runs the built binary next to `tlstriage analyze` and
-//! tshark.
+//! tshark. Exit status 2 when a file cannot be read to its end (a gzip file,
+//! NetMon, damage): pcap-parser alone reads only plain pcap and pcapng.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -153,7 +154,8 @@ fn main() -> ExitCode {
         total.file_bytes as f64 / secs.max(1e-9) / 1e6
     );
     if failed {
-        ExitCode::from(1)
+        // 2, as tlstriage's errors (1 there means failed handshakes).
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     }
