@@ -143,6 +143,27 @@ fn analyze_one(path: &Path, format: Format, opts: &Options, out: &mut dyn Write)
     r
 }
 
+/// Standard output; when it is the terminal the progress line is on, each
+/// write erases that line first.
+struct Stdout<'a> {
+    inner: std::io::StdoutLock<'static>,
+    progress: Option<&'a Progress>,
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Stdout { inner, progress } = self;
+        match progress {
+            Some(p) => p.cleared(|| inner.write(buf)),
+            None => inner.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The size of each input, for the progress line (`None`: standard input, a
 /// pipe; 0: a file that cannot be read, which will be an error).
 fn input_sizes(captures: &[PathBuf]) -> Vec<Option<u64>> {
@@ -175,6 +196,14 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| Progress::start(&input_sizes(captures)));
+    // Output on the progress line's terminal erases the line first.
+    let shared_terminal = progress
+        .as_ref()
+        .filter(|_| std::io::stdout().is_terminal());
+    let stdout = || Stdout {
+        inner: std::io::stdout().lock(),
+        progress: shared_terminal,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -195,7 +224,8 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, stop, budget, progress) = (&next, &stop, &budget, &progress);
+            let (next, stop, budget, progress, stdout) =
+                (&next, &stop, &budget, &progress, &stdout);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -208,7 +238,7 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
                         ..Options::default()
                     };
                     let (result, buffer) = if i == 0 {
-                        let mut out = std::io::stdout().lock();
+                        let mut out = stdout();
                         (analyze_one(&captures[i], format, &opts, &mut out), None)
                     } else {
                         let mut buf = Spill::new(budget.clone(), stop.clone(), i);
@@ -236,7 +266,7 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
                     continue;
                 }
                 if let Some(mut buf) = buffer {
-                    let mut out = std::io::stdout().lock();
+                    let mut out = stdout();
                     let copied = if format == Format::Text {
                         out.write_all(b"\n")
                     } else {

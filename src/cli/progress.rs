@@ -4,7 +4,8 @@
 //! [`SHOW_AFTER`]; redrawn [`TICK`] apart by a thread of its own, so the
 //! analysis only stores a counter (see `pipeline::Options::progress`).
 //! Cleared when the run ends. Messages printed meanwhile go through
-//! [`Progress::message`], which clears the line first.
+//! [`Progress::message`], and writes to standard output on the same terminal
+//! through [`Progress::cleared`], which erase the line first.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -101,6 +102,19 @@ impl Progress {
             *drawn = false;
         }
         let _ = writeln!(err, "{msg}");
+    }
+
+    /// Runs `f` (a write to standard output on the same terminal) with the
+    /// progress line erased, so that the two do not share a line.
+    pub fn cleared<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut drawn = self.shared.lock();
+        if *drawn {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(CLEAR.as_bytes());
+            let _ = err.flush();
+            *drawn = false;
+        }
+        f()
     }
 
     /// Stops the display and clears its line.
