@@ -1,14 +1,21 @@
 //! The `tlstriage` command: parses arguments, calls the library, maps the
 //! result to an exit code (0 no failed handshake, 1 at least one, 2 error).
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use tlstriage::pipeline::{self, Options};
 use tlstriage::report::{Sink, json::JsonLines, text::TextReport};
+
+mod cli;
+use cli::progress::Progress;
+use cli::spill::{self, Spill};
 
 /// Why did this TLS handshake fail? Answered from a packet capture.
 #[derive(Parser, Debug)]
@@ -70,6 +77,115 @@ fn wants_color(choice: Color, no_color: Option<std::ffi::OsString>, terminal: bo
     }
 }
 
+/// What one file's analysis left for the exit code and standard error.
+#[derive(Default)]
+struct FileResult {
+    /// Failed handshakes.
+    failed: u64,
+    /// An error that counts for exit code 2.
+    error: bool,
+    /// The output went away (closed pipe): stop, with the exit code so far.
+    broken_pipe: bool,
+    /// Warnings and errors for standard error, in order.
+    messages: Vec<String>,
+}
+
+/// Analyzes one input into `out`, as a report of the chosen format.
+fn analyze_one(path: &Path, format: Format, opts: &Options, out: &mut dyn Write) -> FileResult {
+    let mut sink: Box<dyn Sink + '_> = match format {
+        Format::Text => Box::new(TextReport::new(out)),
+        Format::Json => Box::new(JsonLines::new(out)),
+    };
+    let mut r = FileResult::default();
+    match pipeline::analyze_path(path, opts, sink.as_mut()) {
+        Ok(results) => {
+            let mut captures = 0;
+            for res in &results {
+                match res {
+                    pipeline::Analyzed::Capture(summary) => {
+                        captures += 1;
+                        r.failed += summary.outcomes.get("failed").copied().unwrap_or(0);
+                        if let Some(d) = &summary.damage {
+                            r.messages.push(format!(
+                                "tlstriage: warning: {}: capture damaged at byte offset {} (frame {}): {}; everything before it was analyzed",
+                                summary.capture, d.offset, d.frame, d.message
+                            ));
+                        }
+                    }
+                    pipeline::Analyzed::Skipped { name, reason } => {
+                        r.messages
+                            .push(format!("tlstriage: warning: {name}: skipped: {reason}"));
+                    }
+                }
+            }
+            if captures == 0 {
+                r.messages.push(format!(
+                    "tlstriage: error: {}: no capture in this archive",
+                    path.display()
+                ));
+                r.error = true;
+            }
+        }
+        Err(tlstriage::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe
+                || opts
+                    .stop
+                    .as_ref()
+                    .is_some_and(|s| s.load(Ordering::Relaxed)) =>
+        {
+            r.broken_pipe = true;
+        }
+        Err(e) => {
+            r.messages.push(format!("tlstriage: error: {e}"));
+            r.error = true;
+        }
+    }
+    r
+}
+
+/// Standard output; when it is the terminal the progress line is on, each
+/// write erases that line first.
+struct Stdout<'a> {
+    inner: std::io::StdoutLock<'static>,
+    progress: Option<&'a Progress>,
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let Stdout { inner, progress } = self;
+        match progress {
+            Some(p) => p.cleared(|| inner.write(buf)),
+            None => inner.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The size of each input, for the progress line (`None`: standard input, a
+/// pipe; 0: a file that cannot be read, which will be an error).
+fn input_sizes(captures: &[PathBuf]) -> Vec<Option<u64>> {
+    captures
+        .iter()
+        .map(|p| {
+            if p == Path::new("-") {
+                return None;
+            }
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() => Some(m.len()),
+                Ok(_) => None,
+                Err(_) => Some(0),
+            }
+        })
+        .collect()
+}
+
+/// Analyzes every capture, several at once on a multi-core machine. Output
+/// keeps the order given: the first file streams to standard output, every
+/// other one goes to its own buffer (spilling to a temporary file past
+/// [`spill::PER_FILE`]) and is copied out when its turn comes.
 fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
     let use_color = wants_color(
         color,
@@ -77,59 +193,118 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
         std::io::stdout().is_terminal(),
     );
     colored::control::set_override(use_color && format == Format::Text);
-    let opts = Options::default();
-    let stdout = std::io::stdout();
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| Progress::start(&input_sizes(captures)));
+    // Output on the progress line's terminal erases the line first.
+    let shared_terminal = progress
+        .as_ref()
+        .filter(|_| std::io::stdout().is_terminal());
+    let stdout = || Stdout {
+        inner: std::io::stdout().lock(),
+        progress: shared_terminal,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(captures.len())
+        .max(1);
+    // Memory held by waiting buffers: a file's bound per worker.
+    let budget = Arc::new(spill::Budget::new(spill::PER_FILE.saturating_mul(threads)));
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, FileResult, Option<Spill>)>();
+
     let mut failed = 0u64;
     let mut errors = 0u32;
-    for (i, path) in captures.iter().enumerate() {
-        let out = stdout.lock();
-        let mut sink: Box<dyn Sink> = match format {
-            Format::Text => Box::new(TextReport::new(out)),
-            Format::Json => Box::new(JsonLines::new(out)),
-        };
-        if i > 0 && format == Format::Text {
-            let _ = stdout.lock().write_all(b"\n");
+    let mut broken_pipe = false;
+    let say = |msg: &str| match &progress {
+        Some(p) => p.message(msg),
+        None => eprintln!("{msg}"),
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, stop, budget, progress, stdout) =
+                (&next, &stop, &budget, &progress, &stdout);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= captures.len() || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let opts = Options {
+                        progress: progress.as_ref().and_then(|p| p.counter(i)),
+                        stop: Some(stop.clone()),
+                        ..Options::default()
+                    };
+                    let (result, buffer) = if i == 0 {
+                        let mut out = stdout();
+                        (analyze_one(&captures[i], format, &opts, &mut out), None)
+                    } else {
+                        let mut buf = Spill::new(budget.clone(), stop.clone(), i);
+                        let r = analyze_one(&captures[i], format, &opts, &mut buf);
+                        (r, Some(buf))
+                    };
+                    if let Some(p) = progress {
+                        p.done(i);
+                    }
+                    if tx.send((i, result, buffer)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        match pipeline::analyze_path(path, &opts, sink.as_mut()) {
-            Ok(results) => {
-                let mut captures = 0;
-                for r in &results {
-                    match r {
-                        pipeline::Analyzed::Capture(summary) => {
-                            captures += 1;
-                            failed += summary.outcomes.get("failed").copied().unwrap_or(0);
-                            if let Some(d) = &summary.damage {
-                                eprintln!(
-                                    "tlstriage: warning: {}: capture damaged at byte offset {} (frame {}): {}; everything before it was analyzed",
-                                    summary.capture, d.offset, d.frame, d.message
-                                );
-                            }
-                        }
-                        pipeline::Analyzed::Skipped { name, reason } => {
-                            eprintln!("tlstriage: warning: {name}: skipped: {reason}");
+        drop(tx);
+        // Copies each file's output when all before it are out.
+        let mut waiting = BTreeMap::new();
+        let mut turn = 0;
+        for (i, result, buffer) in rx {
+            waiting.insert(i, (result, buffer));
+            while let Some((result, buffer)) = waiting.remove(&turn) {
+                turn += 1;
+                if broken_pipe {
+                    continue;
+                }
+                if let Some(mut buf) = buffer {
+                    let mut out = stdout();
+                    let copied = if format == Format::Text {
+                        out.write_all(b"\n")
+                    } else {
+                        Ok(())
+                    }
+                    .and_then(|()| buf.copy_to(&mut out))
+                    .and_then(|()| out.flush());
+                    if let Err(e) = copied {
+                        if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            broken_pipe = true;
+                        } else {
+                            say(&format!("tlstriage: error: <output>: {e}"));
+                            errors += 1;
                         }
                     }
                 }
-                if captures == 0 {
-                    eprintln!(
-                        "tlstriage: error: {}: no capture in this archive",
-                        path.display()
-                    );
-                    errors += 1;
+                if result.broken_pipe {
+                    broken_pipe = true;
+                }
+                if broken_pipe {
+                    // Ends the analyses still running, and no new one starts.
+                    stop.store(true, Ordering::Relaxed);
+                    continue;
+                }
+                failed += result.failed;
+                errors += u32::from(result.error);
+                for m in &result.messages {
+                    say(m);
                 }
             }
-            Err(tlstriage::Error::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::BrokenPipe =>
-            {
-                return ExitCode::from(if failed > 0 { 1 } else { 0 });
-            }
-            Err(e) => {
-                eprintln!("tlstriage: error: {e}");
-                errors += 1;
-            }
         }
+    });
+    if let Some(p) = progress {
+        p.finish();
     }
-    if errors > 0 {
+    if broken_pipe {
+        ExitCode::from(if failed > 0 { 1 } else { 0 })
+    } else if errors > 0 {
         ExitCode::from(2)
     } else if failed > 0 {
         ExitCode::from(1)

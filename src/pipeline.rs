@@ -15,10 +15,15 @@
 //! is an `ip-fragment-*` anomaly.
 //! A damaged capture ends reading with [`report::Damage`] in the summary;
 //! everything before it is analyzed and reported.
+//! Two optional hooks for a front end cost nothing when unset:
+//! [`Options::progress`] publishes how many bytes of the input were read, and
+//! [`Options::stop`] ends an analysis early (a closed output pipe).
 
 use std::collections::HashMap;
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::capture::decompress::{self, Source};
 use crate::capture::{self, Timestamp};
@@ -38,11 +43,62 @@ const MAX_LINK_TYPES: usize = 16;
 /// judged with what is known when they end (~3 KB each: 12 MB at most).
 const MAX_DEFERRED: usize = 4096;
 
+/// Frames between two looks at [`Options::stop`].
+const STOP_CHECK_FRAMES: u64 = 1024;
+
 /// Analysis settings.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Reassembly bounds.
     pub stream: stream::Config,
+    /// For a progress display: [`analyze_path`] stores here how many bytes of
+    /// the file (or standard input) it has read so far, after each read of
+    /// the source: compressed bytes for gzip and zip, so the file size is the
+    /// total. Only [`analyze_path`] counts.
+    pub progress: Option<Arc<AtomicU64>>,
+    /// When it becomes true, reading stops within a few thousand frames and
+    /// the analysis ends with an `Interrupted` I/O error (no summary).
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+/// A source that publishes its position to [`Options::progress`].
+struct Counted<R> {
+    inner: R,
+    pos: u64,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R, counter: Option<Arc<AtomicU64>>) -> Self {
+        Counted {
+            inner,
+            pos: 0,
+            counter,
+        }
+    }
+
+    fn publish(&self) {
+        if let Some(c) = &self.counter {
+            c.store(self.pos, Ordering::Relaxed);
+        }
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        self.publish();
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counted<R> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        self.publish();
+        Ok(self.pos)
+    }
 }
 
 struct ConnState {
@@ -250,8 +306,8 @@ pub fn analyze_path(
         other => other,
     };
     if path == Path::new("-") {
-        let stdin = std::io::stdin();
-        analyze_source(stdin.lock(), &name, opts, sink).map_err(rewrap)
+        let stdin = Counted::new(std::io::stdin().lock(), opts.progress.clone());
+        analyze_source(stdin, &name, opts, sink).map_err(rewrap)
     } else {
         let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
@@ -263,14 +319,15 @@ pub fn analyze_path(
                 source: std::io::Error::other("is a directory"),
             });
         }
+        let file = Counted::new(file, opts.progress.clone());
         analyze_file(file, &name, opts, sink).map_err(rewrap)
     }
 }
 
 /// A file: compressed ones are streamed through [`analyze_source`]; a plain
 /// one is read seekable, so NetMon `.cap` (frame table at the end) works.
-fn analyze_file(
-    mut file: std::fs::File,
+fn analyze_file<F: Read + Seek>(
+    mut file: F,
     name: &str,
     opts: &Options,
     sink: &mut dyn Sink,
@@ -281,7 +338,7 @@ fn analyze_file(
     };
     let mut magic = Vec::with_capacity(4);
     (&mut file).take(4).read_to_end(&mut magic).map_err(io)?;
-    file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
     if decompress::is_compressed(&magic) {
         analyze_source(file, name, opts, sink)
     } else {
@@ -503,6 +560,18 @@ fn run<R: Read>(
             }
         }
         if state.write_error.is_some() {
+            break;
+        }
+        if summary.frames.is_multiple_of(STOP_CHECK_FRAMES)
+            && opts
+                .stop
+                .as_ref()
+                .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            state.write_error = Some(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "analysis stopped",
+            ));
             break;
         }
     }

@@ -162,3 +162,114 @@ fn cli_color_always_wins_over_no_color() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
+
+/// Runs `analyze` over `files` with extra `args`; (exit code, stdout).
+fn run_files(args: &[&str], files: &[std::path::PathBuf]) -> (Option<i32>, String) {
+    let out = bin()
+        .arg("analyze")
+        .args(args)
+        .args(files)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// JSON Lines output split into per-capture blocks, in output order.
+fn json_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        let capture = v["capture"].as_str().unwrap().to_string();
+        match blocks.last_mut() {
+            Some((c, b)) if *c == capture && !b.contains("\"type\":\"summary\"") => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            _ => blocks.push((capture, format!("{line}\n"))),
+        }
+    }
+    blocks
+}
+
+const PARALLEL_CASES: [&str; 4] = [
+    "tls12-success",
+    "version-mismatch-server-tls10",
+    "reset-after-client-hello",
+    "tls13-success",
+];
+
+#[test]
+fn cli_several_files_keep_the_given_order_in_both_directions() {
+    let files: Vec<_> = PARALLEL_CASES.iter().map(|c| fixture(c)).collect();
+    let reversed: Vec<_> = files.iter().rev().cloned().collect();
+    let (code, fwd) = run_files(&["--format", "json"], &files);
+    assert_eq!(code, Some(1), "one capture has a failed handshake");
+    let (code_rev, rev) = run_files(&["--format", "json"], &reversed);
+    assert_eq!(code_rev, Some(1));
+    let fwd = json_blocks(&fwd);
+    let rev = json_blocks(&rev);
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let fwd_names: Vec<&String> = fwd.iter().map(|(c, _)| c).collect();
+    assert_eq!(fwd_names, names.iter().collect::<Vec<_>>());
+    // The same block per file whichever order the files were given in.
+    let mut rev = rev;
+    rev.reverse();
+    assert_eq!(fwd, rev);
+}
+
+#[test]
+fn cli_several_files_equal_sequential_runs() {
+    let files: Vec<_> = PARALLEL_CASES.iter().map(|c| fixture(c)).collect();
+    for format in ["json", "text"] {
+        let args = ["--format", format, "--color", "never"];
+        let (_, together) = run_files(&args, &files);
+        let singles: Vec<String> = files
+            .iter()
+            .map(|f| run_files(&args, std::slice::from_ref(f)).1)
+            .collect();
+        // Text reports are separated by an empty line, as one by one.
+        let sep = if format == "text" { "\n" } else { "" };
+        assert_eq!(together, singles.join(sep), "{format}");
+    }
+}
+
+#[test]
+fn cli_several_files_with_an_error_exit_two_and_report_the_others() {
+    let files = vec![
+        fixture("tls12-success"),
+        std::path::PathBuf::from("/nonexistent/capture.pcap"),
+        fixture("tls13-success"),
+    ];
+    let out = bin()
+        .args(["analyze", "--format", "json"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<String> = json_blocks(&text).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(
+        names,
+        vec![
+            files[0].display().to_string(),
+            files[2].display().to_string()
+        ]
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("/nonexistent/capture.pcap"), "{err}");
+}
+
+#[test]
+fn cli_no_progress_line_when_stderr_is_not_a_terminal() {
+    let files: Vec<_> = PARALLEL_CASES.iter().map(|c| fixture(c)).collect();
+    let out = bin()
+        .args(["analyze", "--format", "json"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
