@@ -1,18 +1,22 @@
 //! JSON Lines: one object per line, `"type"` first (DESIGN.md §4).
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 
 use super::{Record, Sink, Summary};
 
-/// Writes records and summaries as JSON Lines.
+/// Writes records and summaries as JSON Lines, buffered (serde_json writes
+/// token by token; standard output is line-buffered and would scan every one
+/// for a newline). Flushed after each summary.
 pub struct JsonLines<W: Write> {
-    out: W,
+    out: BufWriter<W>,
 }
 
 impl<W: Write> JsonLines<W> {
     /// A writer over `out`.
     pub fn new(out: W) -> Self {
-        JsonLines { out }
+        JsonLines {
+            out: BufWriter::with_capacity(64 * 1024, out),
+        }
     }
 }
 
