@@ -60,8 +60,39 @@ pub struct Certificate {
     pub ca: bool,
 }
 
-/// Summarises one DER certificate.
+/// Certificates remembered per thread: a server sends the same chain to
+/// every client, and decoding it once instead of 20,000 times matters.
+const CACHE_LEN: usize = 32;
+
+thread_local! {
+    /// (DER, summary) pairs, replaced round-robin.
+    static CACHE: std::cell::RefCell<(Vec<(Vec<u8>, Certificate)>, usize)> =
+        const { std::cell::RefCell::new((Vec::new(), 0)) };
+}
+
+/// Summarises one DER certificate (from a small cache when it was just seen).
 pub fn summarize(der: &[u8]) -> Certificate {
+    if let Some(c) = CACHE.with_borrow(|(v, _)| {
+        v.iter().find(|(d, _)| d.as_slice() == der).map(|(_, c)| c.clone())
+    }) {
+        return c;
+    }
+    let c = decode(der);
+    // Oversized DER (garbage) is not worth keeping.
+    if der.len() <= 16 * 1024 {
+        CACHE.with_borrow_mut(|(v, next)| {
+            if v.len() < CACHE_LEN {
+                v.push((der.to_vec(), c.clone()));
+            } else {
+                v[*next] = (der.to_vec(), c.clone());
+                *next = (*next + 1) % CACHE_LEN;
+            }
+        });
+    }
+    c
+}
+
+fn decode(der: &[u8]) -> Certificate {
     let sha256 = hex(&Sha256::digest(der));
     let mut out = Certificate {
         subject: String::new(),

@@ -34,7 +34,11 @@ macro_rules! newtype_u16 {
         }
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
+                // A known name is a `&'static str`: no formatting needed.
+                match self.name() {
+                    Some(n) => s.serialize_str(n),
+                    None => s.collect_str(self),
+                }
             }
         }
     };
