@@ -73,7 +73,9 @@ thread_local! {
 /// Summarises one DER certificate (from a small cache when it was just seen).
 pub fn summarize(der: &[u8]) -> Certificate {
     if let Some(c) = CACHE.with_borrow(|(v, _)| {
-        v.iter().find(|(d, _)| d.as_slice() == der).map(|(_, c)| c.clone())
+        v.iter()
+            .find(|(d, _)| d.as_slice() == der)
+            .map(|(_, c)| c.clone())
     }) {
         return c;
     }

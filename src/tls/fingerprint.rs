@@ -34,7 +34,6 @@
 //! Not done here: JA4S, JA4X and the other JA4+ methods (not under a licence
 //! this project can use); JA4 over QUIC or DTLS (tlstriage reads TCP only).
 
-
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
 
