@@ -64,10 +64,11 @@ pub struct Certificate {
 /// every client, and decoding it once instead of 20,000 times matters.
 const CACHE_LEN: usize = 32;
 
+/// (DER, summary) pairs and the next slot to replace (round-robin).
+type Cache = (Vec<(Vec<u8>, Certificate)>, usize);
+
 thread_local! {
-    /// (DER, summary) pairs, replaced round-robin.
-    static CACHE: std::cell::RefCell<(Vec<(Vec<u8>, Certificate)>, usize)> =
-        const { std::cell::RefCell::new((Vec::new(), 0)) };
+    static CACHE: std::cell::RefCell<Cache> = const { std::cell::RefCell::new((Vec::new(), 0)) };
 }
 
 /// Summarises one DER certificate (from a small cache when it was just seen).
