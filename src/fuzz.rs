@@ -44,6 +44,19 @@ pub fn capture(data: &[u8]) -> u64 {
     n
 }
 
+/// The capture readers from a seekable source: NetMon (frame table at the
+/// end) as well as pcap/pcapng.
+pub fn seekable(data: &[u8]) -> u64 {
+    let Ok(mut r) = capture::Reader::open_seekable(std::io::Cursor::new(data)) else {
+        return 0;
+    };
+    let mut n = 0;
+    while let Ok(Some(f)) = r.next_frame() {
+        n += f.data.len() as u64 + u64::from(f.process.is_some());
+    }
+    n
+}
+
 /// The wire decoder: the first two bytes pick the link type.
 pub fn wire(data: &[u8]) -> u64 {
     let [a, b, rest @ ..] = data else {
@@ -145,6 +158,7 @@ mod tests {
                 let part = &f[..cut.min(f.len())];
                 pipeline(part);
                 capture(part);
+                seekable(part);
                 wire(part);
                 tls(part);
                 certificate(part);
