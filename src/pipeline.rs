@@ -118,7 +118,7 @@ struct ProcessInfo {
 struct State<'s> {
     name: &'s str,
     /// Boxed: a `ConnState` is ~1.9 KB, and the table moves its values when it grows.
-    conns: HashMap<u64, Box<ConnState>>,
+    conns: HashMap<u64, Box<ConnState>, foldhash::fast::RandomState>,
     tls_events: Vec<tls::Event>,
     anomalies: HashMap<String, (u64, u64)>,
     rollup: Rollup,
@@ -487,7 +487,7 @@ fn run<R: Read>(
     let mut defrag = wire::Defrag::new();
     let mut state = State {
         name,
-        conns: HashMap::new(),
+        conns: HashMap::default(),
         tls_events: Vec::new(),
         anomalies: HashMap::new(),
         rollup: Rollup::default(),

@@ -609,6 +609,11 @@ fn tls(me: &mut Half, peer: &mut Half, at: u64, rest: &[u8], out: &mut Vec<Event
         }
         Rec::Body { h, .. } => {
             let take = h.len.saturating_sub(me.body.len()).min(rest.len());
+            if me.body.is_empty() && take < h.len {
+                // The record spans segments: one allocation, not one per
+                // segment (the header was validated, so `h.len` is bounded).
+                me.body.reserve_exact(h.len);
+            }
             me.body
                 .extend_from_slice(rest.get(..take).unwrap_or_default());
             if me.body.len() >= h.len {

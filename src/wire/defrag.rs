@@ -171,7 +171,7 @@ impl Pending {
 /// The reassembly table. Owned by the pipeline, one per capture.
 #[derive(Debug, Default)]
 pub struct Defrag {
-    pending: HashMap<Key, Pending>,
+    pending: HashMap<Key, Pending, foldhash::fast::RandomState>,
     /// Sum of the pending buffers' capacities.
     buffered: usize,
     /// The last completed datagram's payload (segments borrow from it).
