@@ -324,6 +324,19 @@ pub fn analyze_path(
     }
 }
 
+/// An I/O error while reading input `name`.
+fn input_error(name: &str) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: name.into(),
+        source,
+    }
+}
+
+/// One analyzed capture as the only result.
+fn one(summary: Summary) -> Vec<Analyzed> {
+    vec![Analyzed::Capture(Box::new(summary))]
+}
+
 /// A file: compressed ones are streamed through [`analyze_source`]; a plain
 /// one is read seekable, so NetMon `.cap` (frame table at the end) works.
 fn analyze_file<F: Read + Seek>(
@@ -332,19 +345,14 @@ fn analyze_file<F: Read + Seek>(
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Vec<Analyzed>, Error> {
-    let io = |source| Error::Io {
-        path: name.into(),
-        source,
-    };
+    let io = input_error(name);
     let mut magic = Vec::with_capacity(4);
-    (&mut file).take(4).read_to_end(&mut magic).map_err(io)?;
+    (&mut file).take(4).read_to_end(&mut magic).map_err(&io)?;
     file.seek(SeekFrom::Start(0)).map_err(io)?;
     if decompress::is_compressed(&magic) {
         analyze_source(file, name, opts, sink)
     } else {
-        Ok(vec![Analyzed::Capture(Box::new(analyze_seekable(
-            file, name, opts, sink,
-        )?))])
+        Ok(one(analyze_seekable(file, name, opts, sink)?))
     }
 }
 
@@ -355,17 +363,10 @@ pub fn analyze_source<R: Read>(
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Vec<Analyzed>, Error> {
-    let io = |source| Error::Io {
-        path: name.into(),
-        source,
-    };
-    match decompress::open(src).map_err(io)? {
-        Source::Plain(r) => Ok(vec![Analyzed::Capture(Box::new(analyze(
-            r, name, opts, sink,
-        )?))]),
-        Source::Gzip(g) => Ok(vec![Analyzed::Capture(Box::new(analyze_compressed(
-            g, name, "gzip", opts, sink,
-        )?))]),
+    let io = input_error(name);
+    match decompress::open(src).map_err(&io)? {
+        Source::Plain(r) => Ok(one(analyze(r, name, opts, sink)?)),
+        Source::Gzip(g) => Ok(one(analyze_compressed(g, name, "gzip", opts, sink)?)),
         Source::Zip(mut z) => {
             let mut out = Vec::new();
             loop {
@@ -393,7 +394,7 @@ pub fn analyze_source<R: Read>(
                     });
                     continue;
                 }
-                let result = match decompress::open(&mut *z).map_err(io)? {
+                let result = match decompress::open(&mut *z).map_err(&io)? {
                     Source::Plain(r) => analyze_inner(r, &member, Some("zip"), opts, sink),
                     Source::Gzip(g) => analyze_compressed(g, &member, "zip", opts, sink),
                     Source::Zip(_) => {
