@@ -174,7 +174,8 @@ pub struct Summary {
 pub struct Rollup {
     outcomes: [u64; 3],
     findings: HashMap<Code, u64>,
-    servers: HashMap<String, ServerAcc>,
+    /// Keyed by address; written as text only in the summary.
+    servers: HashMap<std::net::SocketAddr, ServerAcc>,
     other: ServerAcc,
     handshakes: u64,
 }
@@ -206,7 +207,7 @@ impl Rollup {
         for f in r.findings {
             *self.findings.entry(f.code).or_default() += 1;
         }
-        let key = h.server.to_string();
+        let key = h.server;
         let n = self.servers.len();
         let acc = match self.servers.get_mut(&key) {
             Some(a) => a,
@@ -264,7 +265,7 @@ impl Rollup {
         let mut servers: Vec<ServerRollup> = self
             .servers
             .iter()
-            .map(|(k, a)| a.rollup(k.clone()))
+            .map(|(k, a)| a.rollup(k.to_string()))
             .collect();
         if self.other.counts.iter().sum::<u64>() > 0 {
             servers.push(self.other.rollup("other servers".into()));
