@@ -225,11 +225,26 @@ pub struct Ctx<'a> {
     pub h: &'a Handshake,
     /// Its server across the capture.
     pub server: &'a ServerView,
+    /// What is wrong with the server's certificate chain (TLS ≤ 1.2), judged
+    /// once for all rules at the capture's time and the client's SNI.
+    pub cert_issues: &'a [certs::Issue],
 }
 
 /// All findings for one handshake: at most one cause, then context.
 pub fn diagnose(h: &Handshake, server: &ServerView) -> Vec<Finding> {
-    let cx = Ctx { h, server };
+    let cert_issues = match &h.client_hello {
+        Some(ch) if !h.certificates.is_empty() => certs::issues(
+            &h.certificates,
+            ch.sni.as_deref(),
+            h.start.0 / 1_000_000_000,
+        ),
+        _ => Vec::new(),
+    };
+    let cx = Ctx {
+        h,
+        server,
+        cert_issues: &cert_issues,
+    };
     let mut out = Vec::new();
     for rule in rules::CAUSES {
         if let Some(f) = (rule.check)(&cx) {

@@ -1356,11 +1356,7 @@ fn certificate_rejected(cx: &Ctx<'_>) -> Option<Finding> {
         return None;
     }
     let ch = h.client_hello.as_ref()?;
-    let issues = certs::issues(
-        &h.certificates,
-        ch.sni.as_deref(),
-        h.start.0 / 1_000_000_000,
-    );
+    let issues = cx.cert_issues;
     let pick = |codes: &[Code]| {
         codes
             .iter()
@@ -1651,14 +1647,10 @@ fn certificate_warnings(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .iter()
         .find(|f| f.severity == Severity::Error)
         .map(|f| f.code);
-    let issues = certs::issues(
-        &h.certificates,
-        ch.sni.as_deref(),
-        h.start.0 / 1_000_000_000,
-    );
+    let issues = cx.cert_issues;
     let frame = h.certificate_frame.unwrap_or(0);
     let mut done: Vec<Code> = Vec::new();
-    for i in &issues {
+    for i in issues {
         if Some(i.code) == cause || done.contains(&i.code) {
             continue;
         }
