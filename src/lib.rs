@@ -20,6 +20,7 @@ pub mod diagnose;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod host;
 pub mod pipeline;
 pub mod report;
 pub mod session;

@@ -175,6 +175,10 @@ pub struct Finding {
     pub frames: Vec<u64>,
     /// What an admin can do, most likely fix first.
     pub remedies: Vec<String>,
+    /// Host evidence (file and line of an exported command output, spec
+    /// `host`), for findings from host checks or confirmed by them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<crate::host::Evidence>,
     /// Present where the cause is inferred rather than seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
@@ -185,7 +189,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: Code, severity: Severity, message: String, frames: Vec<u64>) -> Self {
+    pub(crate) fn new(code: Code, severity: Severity, message: String, frames: Vec<u64>) -> Self {
         let mut frames = frames;
         frames.retain(|&f| f > 0);
         frames.sort_unstable();
@@ -196,22 +200,23 @@ impl Finding {
             message,
             frames,
             remedies: Vec::new(),
+            evidence: Vec::new(),
             confidence: None,
             headline: String::new(),
         }
     }
 
-    fn headline(mut self, h: impl Into<String>) -> Self {
+    pub(crate) fn headline(mut self, h: impl Into<String>) -> Self {
         self.headline = h.into();
         self
     }
 
-    fn remedies(mut self, r: Vec<String>) -> Self {
+    pub(crate) fn remedies(mut self, r: Vec<String>) -> Self {
         self.remedies = r;
         self
     }
 
-    fn confidence(mut self, c: Confidence) -> Self {
+    pub(crate) fn confidence(mut self, c: Confidence) -> Self {
         self.confidence = Some(c);
         self
     }

@@ -1,0 +1,1 @@
+//! Host facts set against a capture's findings.

@@ -1,0 +1,1 @@
+//! Host rules (spec §6): facts → findings.
