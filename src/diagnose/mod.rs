@@ -94,6 +94,68 @@ pub enum Code {
     MidStream,
     /// The capture ends before the handshake does.
     CaptureEnded,
+    /// Host: the bound certificate has no private key.
+    CertificateNoPrivateKey,
+    /// Host: the certificate's key container is missing or cannot be opened.
+    PrivateKeyInaccessible,
+    /// Host: the private key is corrupt or unusable.
+    PrivateKeyUnusable,
+    /// Host: an HTTP.sys binding names a certificate that is not in its store.
+    BindingCertificateMissing,
+    /// Host: another process than HTTP.sys listens on the SSL port.
+    PortConflict,
+    /// Host: nothing listens on a bound SSL port.
+    PortNotListening,
+    /// Host: an HTTP.sys SSL binding has no certificate hash.
+    BindingEmptyHash,
+    /// Host: an HTTP.sys SSL binding has the all-zero application ID.
+    BindingZeroAppId,
+    /// Host: HTTP.sys's IP listen list leaves out an address it should serve.
+    IpListenExcludes,
+    /// Host: a port has only SNI bindings, so clients without SNI get no certificate.
+    SniOnlyBinding,
+    /// Host: an IP-specific binding and the wildcard binding of a port use different certificates.
+    BindingCertificateDiffers,
+    /// Host: an HTTP.sys binding is set to reject connections.
+    BindingRejectsConnections,
+    /// Host: an HTTP.sys binding disables protocol versions.
+    BindingDisablesProtocol,
+    /// Host: TLS 1.3 with a client certificate requested after the handshake.
+    Tls13ClientCertificate,
+    /// Host: HTTP.sys logged that it could not use an SSL binding.
+    BindingErrorEvent,
+    /// Host: HTTP.sys logged that SSL binding settings were deleted.
+    BindingDeletedEvent,
+    /// Host: SCHANNEL disables server protocol versions clients need.
+    ProtocolDisabled,
+    /// Host: SCHANNEL disables client-side protocols that outbound calls need.
+    ClientProtocolDisabled,
+    /// Host: TLS 1.3 keys on a Windows build that does not support TLS 1.3.
+    Tls13UnsupportedOs,
+    /// Host: a SCHANNEL value is non-zero but not 1 (works, non-standard).
+    RegistryNonstandardValue,
+    /// Host: a SCHANNEL value has a type Windows does not read.
+    RegistryWrongType,
+    /// Host: a SCHANNEL key or value Windows ignores (a typo).
+    RegistryUnknownKey,
+    /// Host: a protocol's Client and Server settings, or Enabled and DisabledByDefault, disagree.
+    ProtocolHalfDisabled,
+    /// Host: Schannel event logging is off.
+    SchannelLoggingOff,
+    /// Host: the cipher-suite configuration leaves no suite usable with the certificate.
+    NoUsableCipherSuite,
+    /// Host: the cipher-suite order policy drops suites silently.
+    CipherSuitePolicy,
+    /// Host: the first usable cipher suite is not allowed by HTTP/2.
+    Http2CipherOrder,
+    /// Host: .NET Framework apps may offer only old TLS versions.
+    DotnetLegacyTls,
+    /// Host: WinHTTP clients do not offer TLS 1.2.
+    WinhttpLegacyTls,
+    /// Host: the FIPS algorithm policy is on.
+    FipsMode,
+    /// Host: Schannel logged handshake errors with no more specific code.
+    HandshakeErrorEvent,
 }
 
 impl Code {
@@ -134,6 +196,37 @@ impl Code {
             Code::OneSidedCapture => "one-sided-capture",
             Code::MidStream => "mid-stream",
             Code::CaptureEnded => "capture-ended",
+            Code::CertificateNoPrivateKey => "certificate-no-private-key",
+            Code::PrivateKeyInaccessible => "private-key-inaccessible",
+            Code::PrivateKeyUnusable => "private-key-unusable",
+            Code::BindingCertificateMissing => "binding-certificate-missing",
+            Code::PortConflict => "port-conflict",
+            Code::PortNotListening => "port-not-listening",
+            Code::BindingEmptyHash => "binding-empty-hash",
+            Code::BindingZeroAppId => "binding-zero-app-id",
+            Code::IpListenExcludes => "iplisten-excludes-address",
+            Code::SniOnlyBinding => "sni-only-binding",
+            Code::BindingCertificateDiffers => "binding-certificate-differs",
+            Code::BindingRejectsConnections => "binding-rejects-connections",
+            Code::BindingDisablesProtocol => "binding-disables-protocol",
+            Code::Tls13ClientCertificate => "tls13-client-certificate",
+            Code::BindingErrorEvent => "binding-error-event",
+            Code::BindingDeletedEvent => "binding-deleted-event",
+            Code::ProtocolDisabled => "protocol-disabled",
+            Code::ClientProtocolDisabled => "client-protocol-disabled",
+            Code::Tls13UnsupportedOs => "tls13-unsupported-os",
+            Code::RegistryNonstandardValue => "registry-nonstandard-value",
+            Code::RegistryWrongType => "registry-wrong-type",
+            Code::RegistryUnknownKey => "registry-unknown-key",
+            Code::ProtocolHalfDisabled => "protocol-half-disabled",
+            Code::SchannelLoggingOff => "schannel-logging-off",
+            Code::NoUsableCipherSuite => "no-usable-cipher-suite",
+            Code::CipherSuitePolicy => "cipher-suite-policy",
+            Code::Http2CipherOrder => "http2-cipher-order",
+            Code::DotnetLegacyTls => "dotnet-legacy-tls",
+            Code::WinhttpLegacyTls => "winhttp-legacy-tls",
+            Code::FipsMode => "fips-mode",
+            Code::HandshakeErrorEvent => "handshake-error-event",
         }
     }
 }
@@ -213,6 +306,11 @@ impl Finding {
 
     pub(crate) fn remedies(mut self, r: Vec<String>) -> Self {
         self.remedies = r;
+        self
+    }
+
+    pub(crate) fn evidence(mut self, e: Vec<crate::host::Evidence>) -> Self {
+        self.evidence = e;
         self
     }
 

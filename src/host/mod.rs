@@ -472,6 +472,10 @@ pub struct Snapshot {
     pub os: Option<OsInfo>,
     /// Whether the outputs were collected elevated, when known.
     pub elevated: Option<bool>,
+    /// When the facts were collected (Unix seconds): the live run's time, or
+    /// the newest file's modification time. Certificates are judged at this
+    /// time, never at "now" of a later reading.
+    pub captured_at: Option<i64>,
     /// `netsh http show sslcert` records.
     pub bindings: Vec<Binding>,
     /// `netsh http show iplisten`: `None` when not supplied, empty when the
@@ -601,6 +605,14 @@ impl Snapshot {
             return Ok(());
         }
         let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
+        if let Some(t) = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        {
+            let t = i64::try_from(t.as_secs()).unwrap_or(i64::MAX);
+            self.captured_at = Some(self.captured_at.map_or(t, |c| c.max(t)));
+        }
         self.add_bytes(name, &bytes);
         Ok(())
     }

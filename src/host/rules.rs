@@ -1,1 +1,1184 @@
-//! Host rules (spec §6): facts → findings.
+//! Host rules (spec §6): facts of a [`Snapshot`] → [`Finding`]s.
+//!
+//! Input: a snapshot. Output: findings with a stable code, severity, one
+//! sentence naming the fact, the file lines that show it ([`Evidence`]), and
+//! the exact command that fixes it. One small function per rule, listed in
+//! [`RULES`] with the spec's rule ids; every rule that matches reports (a
+//! host can be wrong in several ways at once).
+//! Invariants: a rule only speaks from facts that were supplied — no netstat
+//! output, no port verdict; no certificate store, no key verdict.
+//! Not done here: capture correlation (see `join`).
+
+use std::net::IpAddr;
+
+use super::{Binding, BindingKey, Cert, Event, Evidence, KeyState, Snapshot};
+use crate::diagnose::{Code, Confidence, Finding, Severity};
+
+/// One rule: spec ids it implements, and its check.
+pub struct Rule {
+    /// Spec rule ids (`CERT-001` …).
+    pub ids: &'static str,
+    /// The check.
+    pub check: fn(&Snapshot, &mut Vec<Finding>),
+}
+
+/// Every host rule, in report order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        ids: "HTTPSYS-001 HTTPSYS-002",
+        check: binding_hash_and_app_id,
+    },
+    Rule {
+        ids: "CERT-007 HTTPSYS-011",
+        check: binding_certificate_missing,
+    },
+    Rule {
+        ids: "CERT-001 EVT-36869",
+        check: no_private_key,
+    },
+    Rule {
+        ids: "CERT-002 CERT-003 EVT-36870",
+        check: private_key_access,
+    },
+    Rule {
+        ids: "CERT-004",
+        check: server_auth_eku,
+    },
+    Rule {
+        ids: "CERT-005",
+        check: untrusted_chain,
+    },
+    Rule {
+        ids: "CERT-006",
+        check: validity,
+    },
+    Rule {
+        ids: "CERT-008",
+        check: sni_name,
+    },
+    Rule {
+        ids: "PORT-001",
+        check: port_conflict,
+    },
+    Rule {
+        ids: "PORT-002",
+        check: port_not_listening,
+    },
+    Rule {
+        ids: "HTTPSYS-003",
+        check: iplisten,
+    },
+    Rule {
+        ids: "HTTPSYS-004",
+        check: sni_only,
+    },
+    Rule {
+        ids: "HTTPSYS-005",
+        check: ip_vs_wildcard,
+    },
+    Rule {
+        ids: "HTTPSYS-006 HTTPSYS-007",
+        check: binding_flags,
+    },
+    Rule {
+        ids: "HTTPSYS-009 HTTPSYS-010 EVT-15005",
+        check: httpsys_events,
+    },
+    Rule {
+        ids: "EVT-36874 EVT-36887 EVT-36888 EVT-36871",
+        check: schannel_events,
+    },
+];
+
+/// Runs every rule.
+pub fn evaluate(snap: &Snapshot) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        (rule.check)(snap, &mut out);
+    }
+    out
+}
+
+/// At most this many evidence lines per finding (the count says the rest).
+const MAX_EVIDENCE: usize = 8;
+
+fn finding(code: Code, severity: Severity, message: String, evidence: Vec<Evidence>) -> Finding {
+    let mut evidence = evidence;
+    evidence.sort();
+    evidence.dedup();
+    evidence.truncate(MAX_EVIDENCE);
+    Finding::new(code, severity, message, Vec::new()).evidence(evidence)
+}
+
+/// The thumbprint as netsh and certutil want it.
+fn thumb(b: &Binding) -> &str {
+    b.cert_hash.as_deref().unwrap_or("<thumbprint>")
+}
+
+/// The store a binding's certificate lives in (`(null)` means MY).
+fn binding_store(b: &Binding) -> String {
+    b.store
+        .as_deref()
+        .map_or_else(|| "my".to_string(), str::to_ascii_lowercase)
+}
+
+/// Certificates a binding uses (matching thumbprint, any store).
+fn bound_certs<'a>(snap: &'a Snapshot, b: &'a Binding) -> impl Iterator<Item = &'a Cert> + 'a {
+    b.cert_hash
+        .as_deref()
+        .into_iter()
+        .flat_map(move |h| snap.certs_by_thumbprint(h))
+}
+
+/// Certificates the rules judge: those bound when bindings are known, else
+/// every certificate of the personal stores (with lower confidence).
+fn judged_certs(snap: &Snapshot) -> Vec<(&Cert, Option<&Binding>)> {
+    if snap.bindings.is_empty() {
+        snap.certs
+            .iter()
+            .filter(|c| c.store == "my" || c.store == "webhosting")
+            .map(|c| (c, None))
+            .collect()
+    } else {
+        let mut v: Vec<(&Cert, Option<&Binding>)> = Vec::new();
+        for b in &snap.bindings {
+            for c in bound_certs(snap, b) {
+                if !v.iter().any(|(x, _)| std::ptr::eq(*x, c)) {
+                    v.push((c, Some(b)));
+                }
+            }
+        }
+        v
+    }
+}
+
+fn cert_name(c: &Cert) -> String {
+    let who = c
+        .subject
+        .as_deref()
+        .or(c.dns_names.first().map(String::as_str))
+        .unwrap_or("certificate");
+    match &c.thumbprint {
+        Some(t) => format!("{who} ({t})"),
+        None => who.to_string(),
+    }
+}
+
+fn bound_by(b: Option<&Binding>) -> String {
+    b.map(|b| format!(", bound to {}", key_text(&b.key)))
+        .unwrap_or_default()
+}
+
+fn key_text(k: &BindingKey) -> String {
+    match k {
+        BindingKey::Ip { addr } => addr.to_string(),
+        BindingKey::Hostname { host, port } => format!("{host}:{port}"),
+        BindingKey::Ccs { port } => format!("Central Certificate Store :{port}"),
+    }
+}
+
+fn is_zero_guid(g: &str) -> bool {
+    let hex: String = g.chars().filter(char::is_ascii_hexdigit).collect();
+    hex.len() == 32 && hex.bytes().all(|b| b == b'0')
+}
+
+// ---- HTTP.sys bindings (Scenario 4) ----
+
+fn binding_hash_and_app_id(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for b in &snap.bindings {
+        let empty = b.cert_hash.is_none() && !matches!(b.key, BindingKey::Ccs { .. });
+        let zero = b.app_id.as_deref().is_some_and(is_zero_guid);
+        let sel = b.key.netsh_selector();
+        let readd = format!(
+            "Recreate it: in IIS Manager edit the site's https binding and pick the certificate again, or \
+             `netsh http add sslcert {sel} certhash=<thumbprint> appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} \
+             certstorename=MY`; then `net stop http /y` and `net start w3svc`"
+        );
+        if empty {
+            let raw = b.field("Certificate Hash").unwrap_or("").trim();
+            let shown = if raw.is_empty() {
+                "empty".to_string()
+            } else {
+                format!("`{raw}`")
+            };
+            out.push(
+                finding(
+                    Code::BindingEmptyHash,
+                    Severity::Error,
+                    format!(
+                        "HTTP.sys binding {} has no usable certificate hash ({shown}{}): HTTP.sys resets \
+                         every TLS connection to it right after the ClientHello",
+                        key_text(&b.key),
+                        if zero { ", and the all-zero application ID" } else { "" }
+                    ),
+                    vec![b.evidence.clone()],
+                )
+                .headline("SSL binding without certificate")
+                .remedies(vec![format!("Delete the broken binding: `netsh http delete sslcert {sel}`"), readd.clone()]),
+            );
+        } else if zero {
+            out.push(
+                finding(
+                    Code::BindingZeroAppId,
+                    Severity::Warning,
+                    format!(
+                        "HTTP.sys binding {} has the all-zero application ID {{00000000-0000-0000-0000-000000000000}}: \
+                         a stale or orphaned binding",
+                        key_text(&b.key)
+                    ),
+                    vec![b.evidence.clone()],
+                )
+                .headline("SSL binding with all-zero application ID")
+                .remedies(vec![format!("`netsh http delete sslcert {sel}`"), readd]),
+            );
+        }
+    }
+}
+
+fn binding_certificate_missing(snap: &Snapshot, out: &mut Vec<Finding>) {
+    if snap.certs.is_empty() {
+        return;
+    }
+    for b in &snap.bindings {
+        let Some(h) = b.cert_hash.as_deref() else {
+            continue;
+        };
+        let store = binding_store(b);
+        let stores_seen = |s: &str| snap.certs.iter().any(|c| c.store == s);
+        if !stores_seen(&store) {
+            continue;
+        }
+        let here = snap.certs_by_thumbprint(h).any(|c| c.store == store);
+        if here {
+            continue;
+        }
+        let elsewhere: Vec<&str> = snap
+            .certs_by_thumbprint(h)
+            .map(|c| c.store.as_str())
+            .collect();
+        let sel = b.key.netsh_selector();
+        let app = b
+            .app_id
+            .as_deref()
+            .unwrap_or("{4dc3e181-e14b-4a21-b022-59fc669b0914}");
+        if let Some(other) = elsewhere.first() {
+            out.push(
+                finding(
+                    Code::BindingCertificateMissing,
+                    Severity::Warning,
+                    format!(
+                        "HTTP.sys binding {} looks for certificate {h} in store `{store}`, but it is in `{other}`",
+                        key_text(&b.key)
+                    ),
+                    vec![b.evidence.clone()],
+                )
+                .headline("binding names the wrong certificate store")
+                .remedies(vec![format!(
+                    "`netsh http delete sslcert {sel}` then `netsh http add sslcert {sel} certhash={h} appid={app} certstorename={other}`"
+                )]),
+            );
+        } else {
+            out.push(
+                finding(
+                    Code::BindingCertificateMissing,
+                    Severity::Error,
+                    format!(
+                        "HTTP.sys binding {} names certificate {h}, which is not in store `{store}` (deleted or \
+                         renewed): the server cannot present a certificate there",
+                        key_text(&b.key)
+                    ),
+                    vec![b.evidence.clone()],
+                )
+                .headline("binding names a certificate not in the store")
+                .remedies(vec![
+                    format!(
+                        "Point the binding at the current certificate: `netsh http update sslcert {sel} certhash=<new thumbprint> appid={app} certstorename=MY`"
+                    ),
+                    "Or pick the renewed certificate again in IIS Manager (site → Bindings → https → SSL certificate)".into(),
+                ]),
+            );
+        }
+    }
+}
+
+// ---- Certificates and keys (Scenarios 1–2) ----
+
+fn no_private_key(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let guessing = snap.bindings.is_empty();
+    for (c, b) in judged_certs(snap) {
+        if c.key != KeyState::NoKey {
+            continue;
+        }
+        let t = c.thumbprint.as_deref().unwrap_or("<thumbprint>");
+        let mut f = finding(
+            Code::CertificateNoPrivateKey,
+            if guessing { Severity::Warning } else { Severity::Error },
+            format!(
+                "certificate {}{} has no private key in store `{}`: Schannel cannot prove the server's \
+                 identity, so TLS handshakes fail (the server resets after the ClientHello)",
+                cert_name(c),
+                bound_by(b),
+                c.store
+            ),
+            vec![c.evidence.clone()],
+        )
+        .headline("certificate has no private key")
+        .remedies(vec![
+            format!(
+                "`certutil -repairstore {} \"{t}\"` — restores the link to the key if the key is still on this machine",
+                c.store
+            ),
+            "Otherwise import the .pfx that holds the key (`certutil -importpfx my <file.pfx>`) or re-issue the \
+             certificate, then rebind it in IIS"
+                .into(),
+        ]);
+        if guessing {
+            f = f.confidence(Confidence::Medium);
+        }
+        out.push(f);
+    }
+    if let Some((e, ev)) = events_by(snap, |e| is_schannel(e) && e.id == 36869) {
+        out.push(
+            finding(
+                Code::CertificateNoPrivateKey,
+                Severity::Error,
+                format!(
+                    "Schannel event 36869 ({} times): the server's TLS credential certificate has no private key",
+                    e
+                ),
+                ev,
+            )
+            .headline("certificate has no private key")
+            .remedies(vec![
+                "`certutil -store my` to find the bound certificate, then `certutil -repairstore my \"<thumbprint>\"`".into(),
+                "Or import the .pfx that holds the key and rebind the certificate".into(),
+            ]),
+        );
+    }
+}
+
+const NTE_BAD_KEYSET: u32 = 0x8009_0016;
+const NTE_KEYSET_ENTRY_BAD: u32 = 0x8009_001A;
+const NTE_KEYSET_NOT_DEF: u32 = 0x8009_0019;
+const NTE_PERM: u32 = 0x8009_0010;
+const SEC_E_UNKNOWN_CREDENTIALS: u32 = 0x8009_030D;
+const CERT_E_UNTRUSTEDROOT: u32 = 0x800B_0109;
+const CERT_E_CHAINING: u32 = 0x800B_010A;
+const CERT_E_WRONG_USAGE: u32 = 0x800B_0110;
+
+const MACHINEKEYS_ACL: &str = "Check the key file and its permissions: `icacls \
+     \"%ProgramData%\\Microsoft\\Crypto\\RSA\\MachineKeys\"` (SYSTEM and Administrators need Full \
+     control; for CNG keys `%ProgramData%\\Microsoft\\Crypto\\Keys`)";
+
+fn private_key_access(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for (c, b) in judged_certs(snap) {
+        if c.key != KeyState::MissingKeyset {
+            continue;
+        }
+        let t = c.thumbprint.as_deref().unwrap_or("<thumbprint>");
+        let unelevated = snap.elevated == Some(false);
+        let mut rem = Vec::new();
+        if unelevated {
+            rem.push("Re-run `certutil -store my` from an elevated prompt: without elevation machine keys often read as missing".to_string());
+        }
+        rem.push(MACHINEKEYS_ACL.to_string());
+        rem.push(format!(
+            "`certutil -repairstore {} \"{t}\"`; if that fails, re-import the .pfx",
+            c.store
+        ));
+        out.push(
+            finding(
+                Code::PrivateKeyInaccessible,
+                if unelevated { Severity::Warning } else { Severity::Error },
+                format!(
+                    "certificate {}{} points to a key container that cannot be opened (certutil: missing stored \
+                     keyset): the key is gone or SYSTEM may not read it",
+                    cert_name(c),
+                    bound_by(b)
+                ),
+                vec![c.evidence.clone()],
+            )
+            .headline("private key missing or not readable")
+            .remedies(rem),
+        );
+    }
+    let key_event = |e: &Event, codes: &[u32]| {
+        is_schannel(e) && e.id == 36870 && e.status.is_some_and(|s| codes.contains(&s))
+    };
+    if let Some((n, ev)) = events_by(snap, |e| {
+        key_event(e, &[NTE_BAD_KEYSET, NTE_PERM, NTE_KEYSET_NOT_DEF])
+    }) {
+        out.push(
+            finding(
+                Code::PrivateKeyInaccessible,
+                Severity::Error,
+                format!(
+                    "Schannel event 36870 ({n} times) with 0x80090016 (keyset does not exist) or an access error: \
+                     the server cannot open its certificate's private key"
+                ),
+                ev,
+            )
+            .headline("private key missing or not readable")
+            .remedies(vec![
+                MACHINEKEYS_ACL.to_string(),
+                "`certutil -repairstore my \"<thumbprint>\"` for the bound certificate; if that fails, re-import the .pfx".into(),
+            ]),
+        );
+    }
+    if let Some((n, ev)) = events_by(snap, |e| {
+        key_event(e, &[NTE_KEYSET_ENTRY_BAD, SEC_E_UNKNOWN_CREDENTIALS])
+    }) {
+        out.push(
+            finding(
+                Code::PrivateKeyUnusable,
+                Severity::Error,
+                format!(
+                    "Schannel event 36870 ({n} times) with 0x8009001a or 0x8009030d: the private key is corrupt \
+                     or unusable (imported without \"allow export\", dragged between stores, or a bad KeySpec)"
+                ),
+                ev,
+            )
+            .headline("private key corrupt or unusable")
+            .remedies(vec![
+                "Delete the certificate and re-import the .pfx into LocalMachine\\My with the key marked exportable \
+                 (`certutil -importpfx my <file.pfx>`), then rebind it in IIS"
+                    .into(),
+                "To isolate: bind a self-signed certificate (`New-SelfSignedCertificate -DnsName <host> \
+                 -CertStoreLocation Cert:\\LocalMachine\\My`) and retry"
+                    .into(),
+            ]),
+        );
+    }
+}
+
+const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+const ANY_EKU: &str = "2.5.29.37.0";
+
+fn server_auth_eku(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for (c, b) in judged_certs(snap) {
+        let Some(eku) = &c.eku else { continue };
+        if eku.is_empty() || eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU) {
+            continue;
+        }
+        out.push(
+            finding(
+                Code::CertificateMissingServerAuthEku,
+                if b.is_some() { Severity::Error } else { Severity::Warning },
+                format!(
+                    "certificate {}{} lists enhanced key usages {} but not Server Authentication \
+                     (1.3.6.1.5.5.7.3.1): it may not be used by a TLS server (CERT_E_WRONG_USAGE 0x800b0110)",
+                    cert_name(c),
+                    bound_by(b),
+                    eku.join(", ")
+                ),
+                vec![c.evidence.clone()],
+            )
+            .headline("certificate lacks Server Authentication")
+            .remedies(eku_remedies()),
+        );
+    }
+    let wrong: Vec<Evidence> = snap
+        .chain_checks
+        .iter()
+        .filter(|c| c.errors.contains(&CERT_E_WRONG_USAGE))
+        .map(|c| c.evidence.clone())
+        .collect();
+    if !wrong.is_empty() {
+        out.push(
+            finding(
+                Code::CertificateMissingServerAuthEku,
+                Severity::Error,
+                "certutil reports CERT_E_WRONG_USAGE (0x800b0110): the certificate is not valid for Server \
+                 Authentication"
+                    .into(),
+                wrong,
+            )
+            .headline("certificate lacks Server Authentication")
+            .remedies(eku_remedies()),
+        );
+    }
+}
+
+fn eku_remedies() -> Vec<String> {
+    vec![
+        "Re-issue the certificate from a Web Server template (Server Authentication EKU 1.3.6.1.5.5.7.3.1) and bind it".into(),
+        "If only the certificate's properties restrict it: certlm.msc → the certificate → Properties → \
+         \"Enable all purposes for this certificate\""
+            .into(),
+    ]
+}
+
+fn untrusted_chain(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let bad: Vec<&super::ChainCheck> = snap
+        .chain_checks
+        .iter()
+        .filter(|c| {
+            c.errors
+                .iter()
+                .any(|&e| e == CERT_E_UNTRUSTEDROOT || e == CERT_E_CHAINING)
+        })
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let root = bad.iter().any(|c| c.errors.contains(&CERT_E_UNTRUSTEDROOT));
+    let what = if root {
+        "CERT_E_UNTRUSTEDROOT (0x800b0109): the chain ends in a root this server does not trust"
+    } else {
+        "CERT_E_CHAINING (0x800b010a): the chain cannot be built (an intermediate is missing)"
+    };
+    let t = bad
+        .iter()
+        .find_map(|c| c.thumbprint.as_deref())
+        .unwrap_or("<thumbprint>");
+    out.push(
+        finding(
+            Code::CertificateUntrusted,
+            Severity::Warning,
+            format!("certutil verification of {t} reports {what}; the server cannot send a full, trusted chain"),
+            bad.iter().map(|c| c.evidence.clone()).collect(),
+        )
+        .headline("certificate chain not trusted")
+        .remedies(vec![
+            "Install the root in LocalMachine\\Root and the intermediates in LocalMachine\\CA \
+             (`certutil -addstore root <root.cer>`, `certutil -addstore ca <intermediate.cer>`)"
+                .into(),
+            format!("Verify with `certutil -verifystore my {t}`, then `net stop http /y` and `net start w3svc` (or reboot) so HTTP.sys rebuilds the chain"),
+        ]),
+    );
+}
+
+fn validity(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let Some(at) = snap.captured_at else { return };
+    for (c, b) in judged_certs(snap) {
+        let t = c.thumbprint.as_deref().unwrap_or("<thumbprint>");
+        let (code, what) = match (c.not_before, c.not_after) {
+            (_, Some(na)) if na < at => {
+                (Code::CertificateExpired, format!("expired on {}", date(na)))
+            }
+            (Some(nb), _) if nb > at => (
+                Code::CertificateNotYetValid,
+                format!("is not valid until {}", date(nb)),
+            ),
+            _ => continue,
+        };
+        out.push(
+            finding(
+                code,
+                if b.is_some() { Severity::Error } else { Severity::Warning },
+                format!("certificate {}{} {what} (judged at {})", cert_name(c), bound_by(b), date(at)),
+                vec![c.evidence.clone()],
+            )
+            .headline(if code == Code::CertificateExpired { "certificate expired" } else { "certificate not yet valid" })
+            .remedies(vec![
+                "Renew the certificate, import it into LocalMachine\\My with its key".into(),
+                format!(
+                    "Rebind every binding that uses {t} (IP and SNI): IIS Manager, or `netsh http update sslcert \
+                     ipport=<ip:port> certhash=<new thumbprint> appid=<app id>`"
+                ),
+            ]),
+        );
+    }
+}
+
+/// `YYYY-MM-DD` of Unix seconds (UTC).
+fn date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Does `name` (a DNS name or wildcard from the certificate) cover `host`?
+pub(crate) fn name_covers(name: &str, host: &str) -> bool {
+    let (name, host) = (name.to_ascii_lowercase(), host.to_ascii_lowercase());
+    match name.strip_prefix("*.") {
+        Some(base) => host
+            .split_once('.')
+            .is_some_and(|(label, rest)| !label.is_empty() && rest == base),
+        None => name == host,
+    }
+}
+
+fn sni_name(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for b in &snap.bindings {
+        let BindingKey::Hostname { host, .. } = &b.key else {
+            continue;
+        };
+        for c in bound_certs(snap, b) {
+            if c.dns_names.is_empty() || c.dns_names.iter().any(|n| name_covers(n, host)) {
+                continue;
+            }
+            out.push(
+                finding(
+                    Code::CertificateNameMismatch,
+                    Severity::Warning,
+                    format!(
+                        "SNI binding {} uses certificate {}, whose names ({}) do not cover {host}: browsers reject it",
+                        key_text(&b.key),
+                        cert_name(c),
+                        c.dns_names.join(", ")
+                    ),
+                    vec![b.evidence.clone(), c.evidence.clone()],
+                )
+                .headline("certificate name mismatch")
+                .remedies(vec![format!(
+                    "Bind a certificate whose Subject Alternative Name covers {host}: `netsh http update sslcert \
+                     hostnameport={host}:{} certhash=<thumbprint> appid=<app id> certstorename=MY`",
+                    b.key.port()
+                )]),
+            );
+        }
+    }
+}
+
+// ---- Ports (Scenario 3) ----
+
+/// The ports HTTP.sys should serve TLS on: the bindings' ports, else 443.
+fn ssl_ports(snap: &Snapshot) -> Vec<u16> {
+    let mut p: Vec<u16> = snap.bindings.iter().map(|b| b.key.port()).collect();
+    if p.is_empty() {
+        p.push(443);
+    }
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
+fn wildcard(ip: IpAddr) -> bool {
+    ip.is_unspecified()
+}
+
+/// Would a socket on `sock` take connections meant for binding address `bind`?
+fn overlaps(bind: Option<IpAddr>, sock: IpAddr) -> bool {
+    match bind {
+        None => true,
+        Some(b) => wildcard(b) || wildcard(sock) || b == sock,
+    }
+}
+
+fn port_conflict(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for port in ssl_ports(snap) {
+        let addrs: Vec<Option<IpAddr>> = {
+            let v: Vec<Option<IpAddr>> = snap
+                .bindings
+                .iter()
+                .filter(|b| b.key.port() == port)
+                .map(|b| match b.key {
+                    BindingKey::Ip { addr } => Some(addr.ip()),
+                    _ => None,
+                })
+                .collect();
+            if v.is_empty() { vec![None] } else { v }
+        };
+        for s in snap
+            .sockets
+            .iter()
+            .filter(|s| s.listening() && s.local.port() == port && s.pid != 4)
+        {
+            if !addrs.iter().any(|&a| overlaps(a, s.local.ip())) {
+                continue;
+            }
+            let who = s.owner.as_deref().map_or_else(
+                || format!("PID {}", s.pid),
+                |o| format!("{o} (PID {})", s.pid),
+            );
+            out.push(
+                finding(
+                    Code::PortConflict,
+                    Severity::Error,
+                    format!(
+                        "{who} listens on {} — not HTTP.sys (PID 4): TLS connections to port {port} reach that \
+                         program instead of IIS",
+                        s.local
+                    ),
+                    vec![s.evidence.clone()],
+                )
+                .headline("another process owns the SSL port")
+                .remedies(vec![
+                    format!("Identify it: `tasklist /svc /fi \"PID eq {}\"` (or `netstat -anob`)", s.pid),
+                    format!(
+                        "Stop or reconfigure that program so it leaves port {port}, or move the IIS https binding \
+                         to another IP address or port"
+                    ),
+                ]),
+            );
+        }
+    }
+}
+
+fn port_not_listening(snap: &Snapshot, out: &mut Vec<Finding>) {
+    if !snap.netstat_seen || snap.bindings.is_empty() {
+        return;
+    }
+    for port in ssl_ports(snap) {
+        if snap
+            .sockets
+            .iter()
+            .any(|s| s.listening() && s.local.port() == port)
+        {
+            continue;
+        }
+        let ev: Vec<Evidence> = snap
+            .bindings
+            .iter()
+            .filter(|b| b.key.port() == port)
+            .map(|b| b.evidence.clone())
+            .collect();
+        out.push(
+            finding(
+                Code::PortNotListening,
+                Severity::Error,
+                format!(
+                    "port {port} has an SSL binding, but netstat shows nothing listening on it: the site or \
+                     W3SVC/WAS is stopped, or the site has no https binding on {port}"
+                ),
+                ev,
+            )
+            .headline("nothing listens on the SSL port")
+            .remedies(vec![
+                "`net start was` and `net start w3svc`, then start the site in IIS Manager".into(),
+                format!("Check the site has an https binding on port {port}; `netsh http show servicestate` shows what HTTP.sys serves"),
+            ]),
+        );
+    }
+}
+
+// ---- HTTP.sys configuration (Scenario 4) ----
+
+fn iplisten(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let Some(list) = &snap.ip_listen else { return };
+    if list.is_empty() {
+        return;
+    }
+    let listed = |ip: IpAddr| list.iter().any(|l| l.addr == ip || l.addr.is_unspecified());
+    let mut missing: Vec<(IpAddr, Evidence)> = Vec::new();
+    for b in &snap.bindings {
+        if let BindingKey::Ip { addr } = b.key {
+            if !addr.ip().is_unspecified()
+                && !listed(addr.ip())
+                && !missing.iter().any(|(a, _)| *a == addr.ip())
+            {
+                missing.push((addr.ip(), b.evidence.clone()));
+            }
+        }
+    }
+    for (ip, ev) in missing {
+        let mut evidence: Vec<Evidence> = list.iter().map(|l| l.evidence.clone()).collect();
+        evidence.insert(0, ev);
+        let listed_text: Vec<String> = list.iter().map(|l| l.addr.to_string()).collect();
+        out.push(
+            finding(
+                Code::IpListenExcludes,
+                Severity::Error,
+                format!(
+                    "HTTP.sys listens only on {} (netsh http show iplisten), but a binding serves {ip}: \
+                     connections to {ip} are never accepted",
+                    listed_text.join(", ")
+                ),
+                evidence,
+            )
+            .headline("IP listen list leaves out the address")
+            .remedies(vec![
+                format!("Add it: `netsh http add iplisten ipaddress={ip}` — or empty the list (`netsh http delete iplisten ipaddress=<each listed address>`) so HTTP.sys listens on all addresses"),
+                "Then `net stop http /y` and `net start w3svc`".into(),
+            ]),
+        );
+    }
+}
+
+fn sni_only(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let mut ports: Vec<u16> = snap.bindings.iter().map(|b| b.key.port()).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    for port in ports {
+        let on: Vec<&Binding> = snap
+            .bindings
+            .iter()
+            .filter(|b| b.key.port() == port)
+            .collect();
+        if !on
+            .iter()
+            .all(|b| matches!(b.key, BindingKey::Hostname { .. }))
+        {
+            continue;
+        }
+        let t = on
+            .iter()
+            .find_map(|b| b.cert_hash.as_deref())
+            .unwrap_or("<thumbprint>");
+        out.push(
+            finding(
+                Code::SniOnlyBinding,
+                Severity::Warning,
+                format!(
+                    "port {port} has only SNI (Hostname:port) bindings and no IP:port fallback: clients that send \
+                     no SNI (old clients, load-balancer probes, IP-address URLs) get no certificate and are reset"
+                ),
+                on.iter().map(|b| b.evidence.clone()).collect(),
+            )
+            .headline("only SNI bindings on the port")
+            .remedies(vec![
+                format!(
+                    "Add a fallback binding: `netsh http add sslcert ipport=0.0.0.0:{port} certhash={t} \
+                     appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} certstorename=MY`"
+                ),
+                "Or add an IIS https binding without \"Require Server Name Indication\"".into(),
+            ]),
+        );
+    }
+}
+
+fn ip_vs_wildcard(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for b in &snap.bindings {
+        let BindingKey::Ip { addr } = b.key else {
+            continue;
+        };
+        if addr.ip().is_unspecified() {
+            continue;
+        }
+        let wild = snap.bindings.iter().find(|w| {
+            matches!(w.key, BindingKey::Ip { addr: a } if a.ip().is_unspecified() && a.port() == addr.port() && a.is_ipv4() == addr.is_ipv4())
+        });
+        let Some(w) = wild else { continue };
+        if w.cert_hash == b.cert_hash || w.cert_hash.is_none() || b.cert_hash.is_none() {
+            continue;
+        }
+        out.push(
+            finding(
+                Code::BindingCertificateDiffers,
+                Severity::Warning,
+                format!(
+                    "binding {addr} uses certificate {}, while {} uses {}: clients connecting to {} get a different \
+                     certificate than the rest",
+                    thumb(b),
+                    key_text(&w.key),
+                    thumb(w),
+                    addr.ip()
+                ),
+                vec![b.evidence.clone(), w.evidence.clone()],
+            )
+            .headline("IP and wildcard bindings differ")
+            .remedies(vec![format!(
+                "Align them, or remove the IP-specific one: `netsh http delete sslcert ipport={addr}`"
+            )]),
+        );
+    }
+}
+
+fn binding_flags(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for b in &snap.bindings {
+        let sel = b.key.netsh_selector();
+        if b.flag_on("Reject Connections") {
+            out.push(
+                finding(
+                    Code::BindingRejectsConnections,
+                    Severity::Error,
+                    format!("HTTP.sys binding {} is set to reject connections (Reject Connections : Enabled)", key_text(&b.key)),
+                    vec![b.evidence.clone()],
+                )
+                .headline("binding rejects connections")
+                .remedies(vec![format!(
+                    "Recreate the binding without it: `netsh http delete sslcert {sel}` then `netsh http add sslcert {sel} certhash={} appid={} certstorename=MY`",
+                    thumb(b),
+                    b.app_id.as_deref().unwrap_or("<app id>")
+                )]),
+            );
+        }
+        let flags: Vec<(&str, &str)> = [
+            ("Disable TLS1.2", "disabletls12"),
+            ("Disable TLS1.3", "disabletls13"),
+            ("Disable Legacy TLS Versions", "disablelegacytls"),
+        ]
+        .into_iter()
+        .filter(|(l, _)| b.flag_on(l))
+        .collect();
+        if flags.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = flags.iter().map(|(l, _)| *l).collect();
+        let params: Vec<String> = flags.iter().map(|(_, p)| format!("{p}=disable")).collect();
+        out.push(
+            finding(
+                Code::BindingDisablesProtocol,
+                Severity::Warning,
+                format!(
+                    "HTTP.sys binding {} has {} set: that endpoint refuses those versions even where SCHANNEL allows \
+                     them (clients that need them get protocol_version)",
+                    key_text(&b.key),
+                    names.join(", ")
+                ),
+                vec![b.evidence.clone()],
+            )
+            .headline("binding disables protocol versions")
+            .remedies(vec![
+                format!(
+                    "Clear the flag(s) by recreating the binding with {} (`netsh http delete sslcert {sel}` then `netsh http add sslcert {sel} certhash={} appid={} {}`), or the IIS binding's \"Disable TLS 1.3 over TCP\" / \"Disable legacy TLS\" boxes",
+                    params.join(" "),
+                    thumb(b),
+                    b.app_id.as_deref().unwrap_or("<app id>"),
+                    params.join(" ")
+                ),
+                "Or upgrade the clients that need the disabled versions".into(),
+            ]),
+        );
+    }
+}
+
+// ---- Events ----
+
+fn is_schannel(e: &Event) -> bool {
+    e.provider.eq_ignore_ascii_case("Schannel")
+}
+
+fn is_httpsys(e: &Event) -> bool {
+    let p = e.provider.to_ascii_lowercase();
+    p == "http" || p.contains("httpevent")
+}
+
+/// Events matching `pred`, grouped: (count, evidence of the first few).
+fn events_by(snap: &Snapshot, pred: impl Fn(&Event) -> bool) -> Option<(usize, Vec<Evidence>)> {
+    let matched: Vec<&Event> = snap.events.iter().filter(|e| pred(e)).collect();
+    if matched.is_empty() {
+        return None;
+    }
+    Some((
+        matched.len(),
+        matched
+            .iter()
+            .take(MAX_EVIDENCE)
+            .map(|e| e.evidence.clone())
+            .collect(),
+    ))
+}
+
+fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
+    if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15021) {
+        out.push(
+            finding(
+                Code::BindingErrorEvent,
+                Severity::Warning,
+                format!("HTTP.sys event 15021 ({n} times): it could not use an endpoint's SSL configuration (certificate missing, key not readable, or wrong store)"),
+                ev,
+            )
+            .headline("HTTP.sys could not use a binding")
+            .remedies(vec![
+                "Check the endpoint's certificate with `netsh http show sslcert` and `certutil -store my <thumbprint>`; rebind it".into(),
+            ]),
+        );
+    }
+    if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15300) {
+        out.push(
+            finding(
+                Code::BindingDeletedEvent,
+                Severity::Warning,
+                format!("HTTP.sys event 15300 ({n} times): SSL certificate settings were deleted for an endpoint"),
+                ev,
+            )
+            .headline("SSL binding deleted")
+            .remedies(vec![
+                "Re-add the binding (IIS Manager, or `netsh http add sslcert ipport=<ip:port> certhash=<thumbprint> appid=<app id>`)".into(),
+                "If it keeps disappearing: remove the legacy IIS 6 metabase property 5506 from applicationHost.config `<customMetadata>`".into(),
+            ]),
+        );
+    }
+    if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15005) {
+        out.push(
+            finding(
+                Code::IpListenExcludes,
+                Severity::Error,
+                format!("HTTP.sys event 15005 ({n} times): it could not bind to an address of its IP listen list"),
+                ev,
+            )
+            .headline("IP listen list leaves out the address")
+            .remedies(vec![
+                "`netsh http show iplisten`; delete stale entries with `netsh http delete iplisten ipaddress=<IP>`, then `net stop http /y` and `net start w3svc`".into(),
+            ]),
+        );
+    }
+}
+
+fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
+    // 36874: no cipher suite in common, per protocol named.
+    let mut protos: Vec<String> = snap
+        .events
+        .iter()
+        .filter(|e| is_schannel(e) && e.id == 36874)
+        .map(|e| e.protocol.clone().unwrap_or_else(|| "TLS".into()))
+        .collect();
+    protos.sort();
+    protos.dedup();
+    for p in protos {
+        if let Some((n, ev)) = events_by(snap, |e| {
+            is_schannel(e) && e.id == 36874 && e.protocol.as_deref().unwrap_or("TLS") == p
+        }) {
+            out.push(
+                finding(
+                    Code::NoSharedCipher,
+                    Severity::Error,
+                    format!("Schannel event 36874 ({n} times): {p} clients offered no cipher suite this server accepts"),
+                    ev,
+                )
+                .headline("no cipher suite in common")
+                .remedies(vec![
+                    "Compare the clients' offered suites (a capture shows them) with `Get-TlsCipherSuite`; enable a common ECDHE + AES-GCM suite (`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`) or fix the cipher-suite order policy".into(),
+                ]),
+            );
+        }
+    }
+    // 36887 (alert received) and 36888 (alert sent).
+    for (id, from) in [
+        (36887u32, "received from clients"),
+        (36888u32, "sent by this server"),
+    ] {
+        let mut alerts: Vec<u8> = snap
+            .events
+            .iter()
+            .filter(|e| is_schannel(e) && e.id == id)
+            .filter_map(|e| e.alert)
+            .collect();
+        alerts.sort_unstable();
+        alerts.dedup();
+        for a in alerts {
+            let Some((n, ev)) =
+                events_by(snap, |e| is_schannel(e) && e.id == id && e.alert == Some(a))
+            else {
+                continue;
+            };
+            let states: Vec<u32> = {
+                let mut s: Vec<u32> = snap
+                    .events
+                    .iter()
+                    .filter(|e| is_schannel(e) && e.id == id && e.alert == Some(a))
+                    .filter_map(|e| e.error_state)
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            };
+            let (code, sev, meaning, fix) = alert_meaning(id, a, &states);
+            let name = crate::tls::AlertDescription(a).name().unwrap_or("unknown");
+            let st = if states.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", error state {}",
+                    states
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                )
+            };
+            out.push(
+                finding(
+                    code,
+                    sev,
+                    format!("Schannel event {id} ({n} times): fatal alert {name} ({a}) {from}{st} — {meaning}"),
+                    ev,
+                )
+                .headline(meaning)
+                .remedies(vec![fix.to_string()])
+                .confidence(Confidence::Medium),
+            );
+        }
+    }
+    if let Some((n, ev)) = events_by(snap, |e| {
+        is_schannel(e) && e.id == 36871 && e.error_state == Some(10013)
+    }) {
+        out.push(
+            finding(
+                Code::ClientProtocolDisabled,
+                Severity::Warning,
+                format!(
+                    "Schannel event 36871 ({n} times) with error state 10013: a program on this server asked for \
+                     TLS protocols or suites that the registry disables (typically a .NET app limited to TLS 1.0 \
+                     after TLS 1.0 was turned off)"
+                ),
+                ev,
+            )
+            .headline("client-side protocol disabled")
+            .remedies(vec![
+                "Let .NET use the OS defaults: set `SchUseStrongCrypto`=1 and `SystemDefaultTlsVersions`=1 under \
+                 HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319 and HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then restart the app"
+                    .into(),
+                "Make sure `SCHANNEL\\Protocols\\TLS 1.2\\Client` is not disabled".into(),
+            ]),
+        );
+    }
+}
+
+/// What a Schannel alert event means (spec §7.1, §7.2).
+fn alert_meaning(
+    id: u32,
+    alert: u8,
+    states: &[u32],
+) -> (Code, Severity, &'static str, &'static str) {
+    let received = id == 36887;
+    match alert {
+        70 => (
+            Code::VersionMismatch,
+            Severity::Error,
+            "no protocol version in common",
+            "Enable TLS 1.2 for the server (`SCHANNEL\\Protocols\\TLS 1.2\\Server` Enabled=1, DisabledByDefault=0) and upgrade clients that offer only TLS 1.0",
+        ),
+        40 | 71 if !received || states.contains(&1205) => (
+            Code::NoSharedCipher,
+            Severity::Error,
+            "no cipher suite in common",
+            "Compare the clients' suites with `Get-TlsCipherSuite` and enable a common ECDHE + AES-GCM suite",
+        ),
+        42 | 43 | 44 | 45 | 46 | 48 if received => (
+            Code::CertificateRejected,
+            Severity::Error,
+            "clients reject the server's certificate",
+            "Check the bound certificate's chain, expiry and names: `certutil -verifystore my <thumbprint>`; install missing intermediates in LocalMachine\\CA",
+        ),
+        10 if !received => (
+            Code::HandshakeErrorEvent,
+            Severity::Info,
+            "a client sent something that is not a valid ClientHello (scanner, plain HTTP to the TLS port)",
+            "Usually harmless; check the client if it is a real one",
+        ),
+        _ => (
+            Code::HandshakeErrorEvent,
+            Severity::Warning,
+            "Schannel handshake errors",
+            "Match the event times with a capture to see which clients fail and why",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_unix_seconds_civil() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(1_709_251_200), "2024-03-01");
+        assert_eq!(date(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn name_covers_wildcard_one_level_only() {
+        assert!(name_covers("*.contoso.com", "www.contoso.com"));
+        assert!(!name_covers("*.contoso.com", "a.b.contoso.com"));
+        assert!(!name_covers("*.contoso.com", "contoso.com"));
+        assert!(name_covers("WWW.contoso.com", "www.CONTOSO.com"));
+    }
+
+    #[test]
+    fn zero_guid_braced_or_not() {
+        assert!(is_zero_guid("{00000000-0000-0000-0000-000000000000}"));
+        assert!(!is_zero_guid("{4dc3e181-e14b-4a21-b022-59fc669b0914}"));
+    }
+}
