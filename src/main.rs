@@ -10,7 +10,10 @@ use std::sync::{Arc, mpsc};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use tlstriage::host::Snapshot;
+use tlstriage::host::join::Host;
 use tlstriage::pipeline::{self, Options};
+use tlstriage::report::host::HostReport;
 use tlstriage::report::{Sink, json::JsonLines, text::TextReport};
 
 mod cli;
@@ -40,6 +43,25 @@ enum Command {
         /// Colors in text output (NO_COLOR is honoured with auto).
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// The server's exported configuration (a folder or files, as for
+        /// `host --from`): host facts confirm or contradict each cause.
+        #[arg(long, value_name = "DIR|FILE")]
+        host: Vec<PathBuf>,
+    },
+    /// Check a Windows/IIS server: certificates and keys, HTTP.sys
+    /// bindings, port owners, SCHANNEL protocols and cipher suites, Schannel
+    /// events. Live on Windows; anywhere from exported command output.
+    Host {
+        /// Exported command output: folders (read recursively) or files.
+        /// Without it, the checks run live (Windows only).
+        #[arg(long, value_name = "DIR|FILE", num_args = 1..)]
+        from: Vec<PathBuf>,
+        /// Output format: text for people, json for tools (JSON Lines).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Colors in text output (NO_COLOR is honoured with auto).
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
     },
 }
 
@@ -63,8 +85,102 @@ fn main() -> ExitCode {
             captures,
             format,
             color,
-        } => analyze(&captures, format, color),
+            host,
+        } => {
+            let host = if host.is_empty() {
+                None
+            } else {
+                match load_host(&host) {
+                    Ok(h) => Some(Arc::new(h)),
+                    Err(code) => return code,
+                }
+            };
+            analyze(&captures, format, color, host)
+        }
+        Command::Host {
+            from,
+            format,
+            color,
+        } => host_check(&from, format, color),
     }
+}
+
+/// Reads exported host output (`--from` / `--host`), or collects it live.
+fn load_host(from: &[PathBuf]) -> Result<Host, ExitCode> {
+    if from.is_empty() {
+        return live_host();
+    }
+    let name = from
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match Snapshot::read_paths(from) {
+        Ok(snap) => Ok(Host::new(name, snap)),
+        Err(e) => {
+            eprintln!("tlstriage: error: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+#[cfg(windows)]
+fn live_host() -> Result<Host, ExitCode> {
+    Ok(Host::new("live".into(), tlstriage::host::live::collect()))
+}
+
+#[cfg(not(windows))]
+fn live_host() -> Result<Host, ExitCode> {
+    eprintln!(
+        "tlstriage: error: live host checks run on Windows only; on this system give the \
+         exported command output with `tlstriage host --from DIR` (see README, \"Host checks\")"
+    );
+    Err(ExitCode::from(2))
+}
+
+/// Writes the host report; `Ok(true)` when it has an error finding.
+fn write_host(host: &Host, format: Format, out: &mut dyn Write) -> std::io::Result<bool> {
+    let report = HostReport::new(&host.name, &host.snap, &host.findings);
+    match format {
+        Format::Text => out.write_all(report.text().as_bytes())?,
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &report)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(host
+        .findings
+        .iter()
+        .any(|f| f.severity == tlstriage::diagnose::Severity::Error))
+}
+
+/// `tlstriage host`: exit 0 when nothing is wrong, 1 when an error finding
+/// explains failures, 2 when the input could not be read.
+fn host_check(from: &[PathBuf], format: Format, color: Color) -> ExitCode {
+    set_color(color, format);
+    let host = match load_host(from) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    match write_host(&host, format, &mut std::io::stdout().lock()) {
+        Ok(true) => ExitCode::from(1),
+        Ok(false) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tlstriage: error: <output>: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn set_color(color: Color, format: Format) {
+    let use_color = wants_color(
+        color,
+        std::env::var_os("NO_COLOR"),
+        std::io::stdout().is_terminal(),
+    );
+    colored::control::set_override(use_color && format == Format::Text);
 }
 
 /// `--color` decides when given; `auto` colors a terminal unless `NO_COLOR`
@@ -186,13 +302,29 @@ fn input_sizes(captures: &[PathBuf]) -> Vec<Option<u64>> {
 /// keeps the order given: the first file streams to standard output, every
 /// other one goes to its own buffer (spilling to a temporary file past
 /// [`spill::PER_FILE`]) and is copied out when its turn comes.
-fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
-    let use_color = wants_color(
-        color,
-        std::env::var_os("NO_COLOR"),
-        std::io::stdout().is_terminal(),
-    );
-    colored::control::set_override(use_color && format == Format::Text);
+fn analyze(
+    captures: &[PathBuf],
+    format: Format,
+    color: Color,
+    host: Option<Arc<Host>>,
+) -> ExitCode {
+    set_color(color, format);
+    if let Some(h) = &host {
+        let mut out = std::io::stdout().lock();
+        let written = write_host(h, format, &mut out).and_then(|_| {
+            if format == Format::Text {
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        });
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("tlstriage: error: <output>: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| Progress::start(&input_sizes(captures)));
@@ -224,8 +356,8 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, stop, budget, progress, stdout) =
-                (&next, &stop, &budget, &progress, &stdout);
+            let (next, stop, budget, progress, stdout, host) =
+                (&next, &stop, &budget, &progress, &stdout, &host);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -235,6 +367,7 @@ fn analyze(captures: &[PathBuf], format: Format, color: Color) -> ExitCode {
                     let opts = Options {
                         progress: progress.as_ref().and_then(|p| p.counter(i)),
                         stop: Some(stop.clone()),
+                        host: host.clone(),
                         ..Options::default()
                     };
                     let (result, buffer) = if i == 0 {

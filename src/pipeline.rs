@@ -59,6 +59,9 @@ pub struct Options {
     /// When it becomes true, reading stops within a few thousand frames and
     /// the analysis ends with an `Interrupted` I/O error (no summary).
     pub stop: Option<Arc<AtomicBool>>,
+    /// With `analyze --host`: the server's configuration, to confirm or
+    /// contradict each handshake's cause.
+    pub host: Option<Arc<crate::host::join::Host>>,
 }
 
 /// A source that publishes its position to [`Options::progress`].
@@ -134,6 +137,8 @@ struct State<'s> {
     frame_process: Option<u32>,
     /// NetMon's process table (empty for other formats).
     processes: Vec<ProcessInfo>,
+    /// The host joined with the capture, if any.
+    host: Option<Arc<crate::host::join::Host>>,
 }
 
 impl State<'_> {
@@ -154,7 +159,10 @@ impl State<'_> {
 
     /// Diagnoses one handshake and hands it to the rollup and the sink.
     fn emit(&mut self, h: &Handshake) {
-        let findings = diagnose::diagnose(h, self.knowledge.view(&h.server));
+        let mut findings = diagnose::diagnose(h, self.knowledge.view(&h.server));
+        if let Some(host) = &self.host {
+            host.apply(h, &mut findings);
+        }
         let rec = Record {
             kind: "handshake",
             capture: self.name,
@@ -498,6 +506,7 @@ fn run<R: Read>(
         write_error: None,
         now: Timestamp(i64::MIN),
         frame_process: None,
+        host: opts.host.clone(),
         processes: reader
             .processes()
             .iter()

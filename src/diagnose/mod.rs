@@ -243,6 +243,17 @@ pub enum Severity {
     Info,
 }
 
+/// What the host's configuration says of a capture finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostCheck {
+    /// A host fact explains it: this is the cause.
+    Confirmed,
+    /// A host fact disagrees (look elsewhere: another server, a load
+    /// balancer, a per-binding setting).
+    Contradicted,
+}
+
 /// How sure an inferred cause is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -272,6 +283,10 @@ pub struct Finding {
     /// `host`), for findings from host checks or confirmed by them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<crate::host::Evidence>,
+    /// With `analyze --host`: whether the host's configuration confirms or
+    /// contradicts this finding (absent when it says nothing about it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostCheck>,
     /// Present where the cause is inferred rather than seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
@@ -294,6 +309,7 @@ impl Finding {
             frames,
             remedies: Vec::new(),
             evidence: Vec::new(),
+            host: None,
             confidence: None,
             headline: String::new(),
         }

@@ -762,13 +762,12 @@ fn iplisten(snap: &Snapshot, out: &mut Vec<Finding>) {
     let listed = |ip: IpAddr| list.iter().any(|l| l.addr == ip || l.addr.is_unspecified());
     let mut missing: Vec<(IpAddr, Evidence)> = Vec::new();
     for b in &snap.bindings {
-        if let BindingKey::Ip { addr } = b.key {
-            if !addr.ip().is_unspecified()
-                && !listed(addr.ip())
-                && !missing.iter().any(|(a, _)| *a == addr.ip())
-            {
-                missing.push((addr.ip(), b.evidence.clone()));
-            }
+        if let BindingKey::Ip { addr } = b.key
+            && !addr.ip().is_unspecified()
+            && !listed(addr.ip())
+            && !missing.iter().any(|(a, _)| *a == addr.ip())
+        {
+            missing.push((addr.ip(), b.evidence.clone()));
         }
     }
     for (ip, ev) in missing {

@@ -8,6 +8,7 @@
 //! report keeps only a few example handshakes per (server, cause) group, and
 //! rollups are capped.
 
+pub mod host;
 pub mod json;
 pub mod text;
 

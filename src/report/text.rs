@@ -11,7 +11,7 @@ use std::io::Write;
 use colored::Colorize;
 
 use super::{Record, Sink, Summary};
-use crate::diagnose::{Code, Severity};
+use crate::diagnose::{Code, Finding, Severity};
 use crate::session::{Handshake, Outcome};
 
 /// Examples shown per (server, cause) group.
@@ -357,20 +357,46 @@ fn render_handshake(r: &Record<'_>) -> String {
             .confidence
             .map(|c| format!(" (confidence: {})", format!("{c:?}").to_lowercase()))
             .unwrap_or_default();
-        let _ = writeln!(s, "  {sev} {}{conf}", f.code.as_str().bold());
-        let _ = writeln!(s, "    {}", f.message);
+        write_finding(
+            &mut s,
+            f,
+            &format!("  {sev} {}{conf}", f.code.as_str().bold()),
+        );
+    }
+    s
+}
+
+/// A finding's body: message, evidence (frames, host file lines), fixes.
+pub(crate) fn write_finding(s: &mut String, f: &Finding, head: &str) {
+    let _ = writeln!(s, "{head}");
+    let _ = writeln!(s, "    {}", f.message);
+    if !f.frames.is_empty() || f.evidence.is_empty() {
         let _ = writeln!(
             s,
             "    {} frames {}",
             "evidence:".dimmed(),
             frames_text(&f.frames)
         );
-        for (i, rem) in f.remedies.iter().enumerate() {
-            let label = if i == 0 { "fix:" } else { "    " };
-            let _ = writeln!(s, "    {} {rem}", label.green());
-        }
     }
-    s
+    for (i, e) in f.evidence.iter().enumerate() {
+        let label = if i == 0 && f.frames.is_empty() {
+            "evidence:"
+        } else {
+            "     host:"
+        };
+        let _ = writeln!(
+            s,
+            "    {} {}:{}  {}",
+            label.dimmed(),
+            e.file,
+            e.line,
+            e.text
+        );
+    }
+    for (i, rem) in f.remedies.iter().enumerate() {
+        let label = if i == 0 { "fix:" } else { "    " };
+        let _ = writeln!(s, "    {} {rem}", label.green());
+    }
 }
 
 impl<W: Write> Sink for TextReport<W> {
