@@ -178,6 +178,42 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
+/// Counts a section's unreadable lines so that a wall of unrelated text
+/// pasted after an output gives a few warnings and a count, not thousands.
+#[derive(Debug, Default)]
+pub(crate) struct Noise<'a> {
+    count: usize,
+    first_hidden: Option<Line<'a>>,
+}
+
+impl<'a> Noise<'a> {
+    /// Unreadable lines reported one by one, per section.
+    const SHOWN: usize = 8;
+
+    /// Notes an unreadable line: true when it should get its own warning.
+    pub(crate) fn note(&mut self, line: Line<'a>) -> bool {
+        self.count += 1;
+        if self.count > Self::SHOWN {
+            self.first_hidden.get_or_insert(line);
+            return false;
+        }
+        true
+    }
+
+    /// The warning for the lines not reported one by one, if any.
+    pub(crate) fn summary(&self) -> Option<(Line<'a>, String)> {
+        self.first_hidden.map(|l| {
+            (
+                l,
+                format!(
+                    "{} more unreadable lines in this section, from here on, not listed",
+                    self.count - Self::SHOWN
+                ),
+            )
+        })
+    }
+}
+
 /// Finds the sections of known outputs, in file order. A section runs from
 /// its header to the next section's header, a shell prompt or a Markdown
 /// fence (or the end). A registry section holding the
@@ -194,6 +230,10 @@ pub fn segment(lines: &[Line<'_>]) -> Vec<Section> {
     let mut open = false;
     // First line not claimed by a closed section, prompt or fence.
     let mut boundary = 0;
+    // The first column-0 `Issuer:` line since the open section's header:
+    // where a `certutil -verify` output that follows another output without
+    // a prompt starts (it has no banner).
+    let mut issuer: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() {
         let t = clean(lines[i].text);
@@ -205,6 +245,9 @@ pub fn segment(lines: &[Line<'_>]) -> Vec<Section> {
             boundary = i + 1;
             i += 1;
             continue;
+        }
+        if open && issuer.is_none() && starts_ci(lines[i].text, "issuer:") {
+            issuer = Some(i);
         }
         if let Some(verify) = certutil_trailer(t) {
             let mut end = i + 1;
@@ -222,16 +265,14 @@ pub fn segment(lines: &[Line<'_>]) -> Vec<Section> {
                     }
                     true
                 }
-                Some(_) if verify => {
-                    match verify_start(lines, out.last().map_or(0, |s| s.start), i) {
-                        Some(start) => {
-                            close(&mut out, start);
-                            push(&mut out, Kind::CertutilVerify, start, end);
-                            true
-                        }
-                        None => false,
+                Some(_) if verify => match issuer {
+                    Some(start) => {
+                        close(&mut out, start);
+                        push(&mut out, Kind::CertutilVerify, start, end);
+                        true
                     }
-                }
+                    None => false,
+                },
                 None if verify => {
                     push(&mut out, Kind::CertutilVerify, boundary, end);
                     true
@@ -239,6 +280,7 @@ pub fn segment(lines: &[Line<'_>]) -> Vec<Section> {
                 _ => false,
             };
             if claimed {
+                issuer = None;
                 open = false;
                 boundary = end;
                 i = end;
@@ -256,6 +298,7 @@ pub fn segment(lines: &[Line<'_>]) -> Vec<Section> {
             }
             push(&mut out, kind, i, lines.len());
             open = true;
+            issuer = None;
         }
         i += 1;
     }
@@ -363,12 +406,6 @@ fn certutil_trailer(t: &str) -> Option<bool> {
 /// The message lines certutil prints after a FAILED trailer.
 fn is_certutil_message(t: &str) -> bool {
     starts_ci(t, "certutil:") && certutil_trailer(t).is_none()
-}
-
-/// Where a `certutil -verify` output that follows another output starts:
-/// its first column-0 `Issuer:` line after that output's header.
-fn verify_start(lines: &[Line<'_>], open_start: usize, trailer: usize) -> Option<usize> {
-    (open_start + 1..trailer).find(|&j| starts_ci(lines[j].text, "issuer:"))
 }
 
 /// The next non-blank line at or after `from`, within `limit` lines.

@@ -13,7 +13,7 @@
 
 use std::net::IpAddr;
 
-use super::input::{Line, SSLCERT_START_LABELS, is_guid, label_value};
+use super::input::{Line, Noise, SSLCERT_START_LABELS, is_guid, label_value};
 use super::netstat::parse_socket_addr;
 use super::{Binding, BindingKey, IpListen, Snapshot, Src, Warning};
 
@@ -111,6 +111,7 @@ pub fn parse_sslcert(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
     let mut after_blank = true;
     let mut stray: Option<Line<'_>> = None;
     let mut records = 0;
+    let mut noise = Noise::default();
     for &line in lines {
         let t = line.text.trim();
         if t.is_empty() {
@@ -128,7 +129,7 @@ pub fn parse_sslcert(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
                 // `show sslcert ipport=…` for a binding that does not exist.
                 continue;
             }
-            if (rec.is_some() || skipping) && !after_blank {
+            if (rec.is_some() || skipping) && !after_blank && noise.note(line) {
                 warn(
                     snap,
                     src,
@@ -192,6 +193,9 @@ pub fn parse_sslcert(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
     }
     if let Some(r) = rec.take() {
         finish(src, r, snap);
+    }
+    if let Some((line, message)) = noise.summary() {
+        warn(snap, src, line, message);
     }
     if records == 0
         && let Some(line) = stray
@@ -291,6 +295,17 @@ fn normalize_app_id(v: &str) -> Option<String> {
 }
 
 fn finish(src: &Src<'_>, r: Record<'_>, snap: &mut Snapshot) {
+    if r.fields.len() == 1 {
+        // Nothing follows the key line: it may itself be cut
+        // (`0.0.0.0:44307` read as port 4), so no binding is made of it.
+        warn(
+            snap,
+            src,
+            r.first,
+            "sslcert record has nothing after its first line (truncated?): skipped".into(),
+        );
+        return;
+    }
     let get = |label: &str| {
         r.fields
             .iter()
@@ -365,6 +380,7 @@ fn parse_ip(t: &str) -> Option<IpAddr> {
 /// the empty list (HTTP.sys listens on every address).
 pub fn parse_iplisten(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
     let mut entries = Vec::new();
+    let mut noise = Noise::default();
     for &line in lines {
         let t = line.text.trim();
         if t.is_empty()
@@ -379,13 +395,20 @@ pub fn parse_iplisten(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
                 addr,
                 evidence: src.at(line),
             }),
-            None => warn(
-                snap,
-                src,
-                line,
-                format!("not an IP address in the IP listen list: {t:?}"),
-            ),
+            None => {
+                if noise.note(line) {
+                    warn(
+                        snap,
+                        src,
+                        line,
+                        format!("not an IP address in the IP listen list: {t:?}"),
+                    );
+                }
+            }
         }
+    }
+    if let Some((line, message)) = noise.summary() {
+        warn(snap, src, line, message);
     }
     snap.ip_listen.get_or_insert_with(Vec::new).extend(entries);
 }
@@ -606,6 +629,14 @@ SSL Certificate bindings:
     }
 
     #[test]
+    fn sslcert_key_line_alone_skipped_and_warned() {
+        let snap = run("    IP:port                      : 0.0.0.0:44");
+        assert!(snap.bindings.is_empty());
+        assert_eq!(snap.warnings.len(), 1);
+        assert!(snap.warnings[0].message.contains("skipped"));
+    }
+
+    #[test]
     fn sslcert_truncated_flag_value_warns() {
         let snap = run("    IP:port                      : 0.0.0.0:443
     Certificate Hash             : 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567
@@ -729,6 +760,7 @@ Verify Client Certificate Revocation  0
         // A label without its separator is a cut line, not an empty value.
         let snap = run("    IP:port                      : 0.0.0.0:443
     Certificate Hash
+    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}
 ");
         assert_eq!(snap.bindings[0].field("Certificate Hash"), None);
         assert!(

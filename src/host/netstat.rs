@@ -14,7 +14,7 @@
 
 use std::net::{IpAddr, SocketAddr, SocketAddrV6};
 
-use super::input::Line;
+use super::input::{Line, Noise};
 use super::{Proto, Snapshot, Socket, Src, Warning};
 
 /// The text `-b` prints for kernel-owned sockets (PID 4).
@@ -25,6 +25,7 @@ pub fn parse(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
     // Index in `snap.sockets` of the row owner lines attach to.
     let mut row: Option<usize> = None;
     let mut table = false;
+    let mut noise = Noise::default();
     for &line in lines {
         let t = line.text.trim();
         if t.is_empty() {
@@ -90,15 +91,24 @@ pub fn parse(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) {
         let is_service = owner.is_none() && !t.contains(char::is_whitespace);
         let unknown_component = t.starts_with("--") && t.ends_with("--");
         let Some(s) = row.and_then(|r| snap.sockets.get_mut(r)) else {
-            warn(snap, src, line, format!("unreadable netstat line: {t:?}"));
+            if noise.note(line) {
+                warn(snap, src, line, format!("unreadable netstat line: {t:?}"));
+            }
             continue;
         };
         match owner {
             Some(o) => s.owner = Some(o),
             None if is_service => s.services.push(t.to_string()),
             None if unknown_component => {}
-            None => warn(snap, src, line, format!("unreadable netstat line: {t:?}")),
+            None => {
+                if noise.note(line) {
+                    warn(snap, src, line, format!("unreadable netstat line: {t:?}"));
+                }
+            }
         }
+    }
+    if let Some((line, message)) = noise.summary() {
+        warn(snap, src, line, message);
     }
     if table {
         snap.netstat_seen = true;
@@ -318,6 +328,18 @@ Active Connections
         let snap = run("Active Connections\n [svchost.exe]\n");
         assert!(snap.sockets.is_empty());
         assert_eq!(snap.warnings.len(), 1);
+    }
+
+    #[test]
+    fn netstat_many_unreadable_lines_summarised() {
+        let mut text = String::from("Active Connections\n");
+        for i in 0..50 {
+            text.push_str(&format!("some pasted prose, line {i}\n"));
+        }
+        let snap = run(&text);
+        assert_eq!(snap.warnings.len(), 9);
+        assert!(snap.warnings[8].message.starts_with("42 more"));
+        assert_eq!(snap.warnings[8].at.line, 10);
     }
 
     #[test]
