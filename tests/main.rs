@@ -10,6 +10,7 @@ mod edge;
 mod encap;
 mod fingerprints;
 mod golden;
+mod host_inputs;
 mod netmon;
 mod oracle;
 mod robustness;
