@@ -4,6 +4,14 @@
 //! UTF-8 with or without BOM, else Windows-1252), its [`Line`]s (1-based,
 //! `\r` stripped, trailing blanks trimmed), and the [`Section`]s of known
 //! command outputs it holds, recognised by content, never by file name.
+//! Several outputs may share a file: a section runs from its header to the
+//! next header, a pasted prompt (`C:\>…`, `PS C:\> …`) or a Markdown fence;
+//! kinds whose header repeats per record (certutil banners, events,
+//! Format-List blocks, sslcert records) do not split. Known outputs in
+//! another language are recognised by their shape and become
+//! [`Kind::Localized`] — reported, never guessed at (spec §1.3).
+//! Invariants: linear in the input (bounded look-ahead), never panics
+//! (slices by `get`/`strip_prefix`, never by byte index into text).
 //! Not done here: parsing a section (each format has its module).
 
 use serde::Serialize;
@@ -468,7 +476,7 @@ fn header(lines: &[Line<'_>], i: usize, open: Option<Kind>) -> Option<Kind> {
     if reg_query_key(lines, i, open) {
         return Some(Kind::RegQuery);
     }
-    if lower.starts_with("hive:") && lower.contains("hkey_") {
+    if lower.starts_with("hive:") {
         return Some(Kind::PsRegistry);
     }
 
@@ -889,8 +897,14 @@ pub(crate) fn is_guid(v: &str) -> bool {
 /// The registry key holding the Windows version values.
 const CURRENT_VERSION: &str = "microsoft\\windows nt\\currentversion";
 
+/// Whether a key path (any hive spelling or provider prefix) ends in
+/// `Microsoft\Windows NT\CurrentVersion`. (Not via `Registry::normalize`,
+/// which slices by byte index and would panic on some non-ASCII paths.)
 fn is_current_version(path: &str) -> bool {
-    super::Registry::normalize(path).ends_with(CURRENT_VERSION)
+    path.trim()
+        .trim_end_matches('\\')
+        .to_lowercase()
+        .ends_with(CURRENT_VERSION)
 }
 
 /// Adds, after each registry section, an [`Kind::OsVersion`] section over
@@ -1320,6 +1334,14 @@ HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHAN
         for sec in &s {
             assert!(sec.start <= sec.end && sec.end <= l.len());
         }
+    }
+
+    #[test]
+    fn segment_non_ascii_key_paths_never_panic() {
+        let text = "HKEY_ééééé\\x\n    a    REG_SZ    b\n\nWindows Registry Editor Version 5.00\n[Registry:ééé]\n\nPSPath : Registry:ééééé\\y\nPSChildName : y\n";
+        let l = lines(text);
+        let k: Vec<Kind> = segment(&l).iter().map(|s| s.kind).collect();
+        assert_eq!(k, [Kind::RegQuery, Kind::RegExport]);
     }
 
     #[test]
