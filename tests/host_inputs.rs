@@ -408,3 +408,16 @@ proptest! {
         prop_assert!(lines <= bytes.len() + 1);
     }
 }
+
+#[test]
+fn host_inputs_registry_normalize_non_ascii_path_keeps_text() {
+    // Byte 10 of this path falls inside `é`.
+    assert_eq!(
+        tlstriage::host::Registry::normalize("HKEY_ééééé\\X"),
+        "hkey_ééééé\\x"
+    );
+    assert_eq!(
+        tlstriage::host::Registry::normalize("Registry::HKEY_LOCAL_MACHINE\\A\\"),
+        "hklm\\a"
+    );
+}
