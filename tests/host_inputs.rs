@@ -421,3 +421,120 @@ fn host_inputs_registry_normalize_non_ascii_path_keeps_text() {
         "hklm\\a"
     );
 }
+#[test]
+fn host_inputs_spliced_signature_lines_never_panic() {
+    // Files made of random signature and record lines of every format,
+    // with non-ASCII, BOM, separators and cuts spliced in: sniffing and
+    // every parser must survive each (deterministic PRNG, so a failure
+    // reproduces).
+    let vocab = [
+        "SSL Certificate bindings:",
+        "-------------------------",
+        "",
+        "    IP:port                      : 0.0.0.0:443",
+        "IP:port      0.0.0.0:443",
+        "    Hostname:port : a.b:443",
+        "    Central Certificate Store : 443",
+        "    Certificate Hash             : 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+        "Certificate Hash",
+        " Extended Properties:",
+        "IP addresses present in the IP listen list:",
+        "    ::1",
+        "Active Connections",
+        "  Proto  Local Address          Foreign Address        State           PID",
+        "  TCP    [fe80::1%4]:443 [::]:0 LISTENING 4",
+        "  UDP 0.0.0.0:1 *:* 4",
+        " [x.exe]",
+        "  RpcSs",
+        "The requested operation requires elevation.",
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+        "    CurrentBuild    REG_SZ    17763",
+        "Windows Registry Editor Version 5.00",
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]",
+        "\"CurrentBuild\"=\"1\"",
+        "    Hive: HKEY_LOCAL_MACHINE\\X",
+        "PSPath : Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+        "CurrentBuild : 1",
+        "ProductName : x",
+        "my \"Personal\"",
+        "================ Certificate 0 ================",
+        "================ Zertifikat 0 ================",
+        "Issuer:",
+        "CertUtil: -verify command completed successfully.",
+        "CertUtil: -store command FAILED",
+        "CertUtil: x",
+        "Thumbprint : 0A",
+        "HasPrivateKey : True",
+        "Event[0]:",
+        "  Log Name: System",
+        "Log Name: System",
+        "Source: Schannel",
+        "Event ID: 1",
+        "Event Type: E",
+        "Event Source: S",
+        "<?xml version=\"1.0\"?>",
+        "<Events>",
+        "<Event xmlns='x'>",
+        "<Objs Version=\"1\">",
+        "KeyType : 0",
+        "Certificate : RSA",
+        "Exchange : ECDH",
+        "CipherSuite : 1",
+        "Name : x",
+        "Protocols : {771}",
+        "Microsoft Windows [Version 10.0.17763.1]",
+        "OS Name: x",
+        "OS Version: 10.0.1 N/A Build 1",
+        "C:\\>x",
+        "PS C:\\> y",
+        "```",
+        "Aktive Verbindungen",
+        "Zertifikathash(sha1): 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+        "    IP:porta : 0.0.0.0:443",
+        "x:",
+        "Quelle: Schannel",
+    ];
+    let junk = [
+        "é", "ü", "€", ":", " : ", "  ", "[", "]", "%", "\u{feff}", "\r", "ß:", "==",
+    ];
+    let mut rng: u64 = 0x1234_5678_9abc_def1;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    for _ in 0..3_000 {
+        let n = (next() % 30) as usize;
+        let mut text = String::new();
+        for _ in 0..n {
+            let mut l = vocab[(next() % vocab.len() as u64) as usize].to_string();
+            if next() % 3 == 0 && !l.is_empty() {
+                let mut at = (next() as usize) % (l.len() + 1);
+                while !l.is_char_boundary(at) {
+                    at -= 1;
+                }
+                l.insert_str(at, junk[(next() % junk.len() as u64) as usize]);
+            }
+            if next() % 5 == 0 {
+                let mut cut = (next() as usize) % (l.len() + 1);
+                while !l.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                l.truncate(cut);
+            }
+            text.push_str(&l);
+            text.push('\n');
+        }
+        let r = std::panic::catch_unwind(|| read("f.txt", text.as_bytes()));
+        assert!(r.is_ok(), "panicked on {text:?}");
+        let snap = r.unwrap();
+        let lines = tlstriage::host::input::lines(&text).len();
+        assert!(
+            snap.files[0]
+                .sections
+                .iter()
+                .all(|&(_, l)| l >= 1 && l <= lines)
+        );
+    }
+}
