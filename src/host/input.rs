@@ -756,7 +756,10 @@ fn format_list_block(lines: &[Line<'_>], i: usize) -> Option<Kind> {
         }
     }
     let has = |n: &str| labels.iter().any(|l| l == n);
-    if pspath.contains("certificate::") || (has("thumbprint") && has("hasprivatekey")) {
+    // `Format-List *` has PSPath; `Select … | Format-List` has HasPrivateKey;
+    // the default `Format-List` view has Subject … NotAfter.
+    let cert_props = has("hasprivatekey") || (has("subject") && has("notafter"));
+    if pspath.contains("certificate::") || (has("thumbprint") && cert_props) {
         return Some(Kind::PsCertList);
     }
     if pspath.contains("registry::") {
@@ -1203,6 +1206,9 @@ HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHAN
         assert_eq!(kinds(text), [(Kind::PsCertList, 2, 5)]);
         let text = "Thumbprint    : 0A1B\nSubject       : CN=x\nHasPrivateKey : False\n";
         assert_eq!(only_kinds(text), [Kind::PsCertList]);
+        let text = "Subject      : CN=www.example.net\nIssuer       : CN=Example CA\nThumbprint   : 0A1B\nFriendlyName :\nNotBefore    : 1/2/2025 10:00:00 AM\nNotAfter     : 1/2/2026 10:00:00 AM\n";
+        assert_eq!(only_kinds(text), [Kind::PsCertList]);
+        assert!(only_kinds("Thumbprint : 0A1B\nName : x\n").is_empty());
     }
 
     #[test]
