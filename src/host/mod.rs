@@ -85,7 +85,7 @@ pub struct OsInfo {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum BindingKey {
-    /// `IP:port` (0.0.0.0 / [::] are the wildcards).
+    /// `IP:port` (`0.0.0.0` / `[::]` are the wildcards).
     Ip {
         /// Address and port.
         addr: SocketAddr,
