@@ -11,6 +11,7 @@ mod encap;
 mod fingerprints;
 mod golden;
 mod host;
+mod host_inputs;
 mod netmon;
 mod oracle;
 mod robustness;

@@ -85,7 +85,7 @@ pub struct OsInfo {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum BindingKey {
-    /// `IP:port` (0.0.0.0 / [::] are the wildcards).
+    /// `IP:port` (`0.0.0.0` / `[::]` are the wildcards).
     Ip {
         /// Address and port.
         addr: SocketAddr,
@@ -276,8 +276,13 @@ impl Registry {
     pub fn normalize(path: &str) -> String {
         let mut p = path.trim().trim_end_matches('\\').to_string();
         for prefix in ["Microsoft.PowerShell.Core\\Registry::", "Registry::"] {
-            if p.len() >= prefix.len() && p[..prefix.len()].eq_ignore_ascii_case(prefix) {
-                p = p[prefix.len()..].to_string();
+            // `get`: a non-ASCII path may have no char boundary there.
+            if let Some(rest) = p
+                .get(..prefix.len())
+                .filter(|head| head.eq_ignore_ascii_case(prefix))
+                .and_then(|_| p.get(prefix.len()..))
+            {
+                p = rest.to_string();
             }
         }
         let lower = p.to_ascii_lowercase();
