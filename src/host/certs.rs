@@ -435,7 +435,15 @@ fn finish(src: &Src<'_>, rec: Rec<'_>, store: &str, snap: &mut Snapshot, mode: M
             // The lines before the first banner are the whole `-verify`
             // output, or only `-verifystore`'s store echo.
             let worth = !rec.implicit || check.thumbprint.is_some() || !check.errors.is_empty();
-            if worth {
+            // A `CertUtil: -verifystore command FAILED: …` trailer read on its
+            // own repeats the verdict of the record just read from this file.
+            let repeat = rec.implicit
+                && check.thumbprint.is_none()
+                && snap.chain_checks.last().is_some_and(|last| {
+                    last.evidence.file == check.evidence.file
+                        && check.errors.iter().all(|e| last.errors.contains(e))
+                });
+            if worth && !repeat {
                 snap.warnings.extend(rec.warnings);
                 snap.chain_checks.push(check);
             }
@@ -1764,6 +1772,28 @@ CertUtil: -store command completed successfully.
     }
 
     #[test]
+    fn verify_trailer_repeating_last_verdict_adds_nothing() {
+        let mut s = store(
+            "================ Certificate 0 ================\n\
+             Cert Hash(sha1): 0123456789abcdef0123456789abcdef01234567\n\
+             Certificate has expired 0x800b0101 (-2146762495 CERT_E_EXPIRED)\n",
+        );
+        let trailer =
+            "CertUtil: -verifystore command FAILED: 0x800b0101 (-2146762495 CERT_E_EXPIRED)";
+        parse_verify(&SRC, &lines(trailer), &mut s);
+        assert_eq!(s.chain_checks.len(), 1);
+        parse_verify(
+            &SRC,
+            &lines(
+                "CertUtil: -verify command FAILED: 0x800b0109 (-2146762487 CERT_E_UNTRUSTEDROOT)",
+            ),
+            &mut s,
+        );
+        assert_eq!(s.chain_checks.len(), 2);
+        assert_eq!(s.chain_checks[1].thumbprint, None);
+    }
+
+    #[test]
     fn verify_two_records_give_two_checks() {
         let s = verify(
             "================ Certificate 0 ================\n\
@@ -1914,6 +1944,20 @@ Subject                  : CN=old
                 .iter()
                 .any(|w| w.message.contains("FormatEnumerationLimit"))
         );
+    }
+
+    #[test]
+    fn powershell_cut_dns_list_keeps_names_shown_with_warning() {
+        let s = ps(
+            "PSPath      : Microsoft.PowerShell.Security\\Certificate::LocalMachine\\My\\0123456789ABCDEF0123456789ABCDEF01234567\n\
+             DnsNameList : {a.test, b.test, c.test, d.test...}\n",
+        );
+        assert_eq!(
+            s.certs[0].dns_names,
+            vec!["a.test", "b.test", "c.test", "d.test"]
+        );
+        assert_eq!(s.certs[0].thumbprint.as_deref(), Some(T1));
+        assert!(s.warnings.iter().any(|w| w.message.contains("DnsNameList")));
     }
 
     #[test]
