@@ -425,7 +425,9 @@ pub fn parse_viewer_text(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot)
         let t = text.trim();
         let col0 = !text.starts_with([' ', '\t']);
         let state = cur.as_ref().map(|d| &d.state);
-        if state == Some(&State::Xml) {
+        // XML cut short still gives way to the next copy's first label.
+        let next_copy = t.starts_with("Log Name:") || t.starts_with("Event Type:");
+        if state == Some(&State::Xml) && !next_copy {
             if let Some(d) = cur.as_mut() {
                 d.xml.push_str(text);
                 d.xml.push('\n');
@@ -1071,6 +1073,17 @@ An error occurred while using SSL configuration for endpoint 0.0.0.0:443.  The e
         );
         assert_eq!(h.evidence.line, 22);
         assert_eq!(http_endpoint(h).as_deref(), Some("0.0.0.0:443"));
+    }
+
+    #[test]
+    fn viewer_cut_event_xml_does_not_swallow_the_next_copy() {
+        let s = viewer(
+            "Log Name: System\nSource: Schannel\nEvent ID: 36887\nDescription:\nx\nEvent Xml:\n\
+             <Event xmlns=\"e\"><System><EventID>36887</EventID></System><EventData><Data Name=\"AlertDesc\">4\n\
+             Log Name: System\nSource: Schannel\nEvent ID: 36888\nDescription:\ny\n",
+        );
+        let ids: Vec<_> = s.events.iter().map(|e| e.id).collect();
+        assert_eq!(ids, vec![36887, 36888]);
     }
 
     #[test]
