@@ -123,6 +123,8 @@ struct Rec<'a> {
     errors: Vec<u32>,
     error_line: Option<Line<'a>>,
     verify_seen: bool,
+    /// A `CRL n` / `CTL n` record.
+    not_cert: bool,
     warnings: Vec<Warning>,
 }
 
@@ -154,6 +156,7 @@ impl<'a> Rec<'a> {
             errors: Vec::new(),
             error_line: None,
             verify_seen: false,
+            not_cert: false,
             warnings: Vec::new(),
         }
     }
@@ -182,7 +185,11 @@ fn walk(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot, mode: Mode) {
             );
             list = List::None;
             prop = None;
-            if !word.eq_ignore_ascii_case("certificate") {
+            if word.eq_ignore_ascii_case("CRL") || word.eq_ignore_ascii_case("CTL") {
+                // `-store ca` / `-store root` also list revocation and trust
+                // lists: English, and not certificates.
+                rec.not_cert = true;
+            } else if !word.eq_ignore_ascii_case("certificate") {
                 rec.localized = Some((line, language_of(word)));
             }
             continue;
@@ -412,6 +419,9 @@ fn date_field(src: &Src<'_>, line: Line<'_>, v: &str, warnings: &mut Vec<Warning
 }
 
 fn finish(src: &Src<'_>, rec: Rec<'_>, store: &str, snap: &mut Snapshot, mode: Mode) {
+    if rec.not_cert {
+        return;
+    }
     if let Some((line, lang)) = rec.localized {
         if !rec.implicit || mode == Mode::Verify {
             snap.warnings.push(warn(
@@ -1629,6 +1639,20 @@ CertUtil: -store command completed successfully.
         );
         assert!(s.certs.is_empty());
         assert!(s.warnings[0].message.contains("German"));
+    }
+
+    #[test]
+    fn certutil_crl_record_of_ca_store_is_skipped_silently() {
+        let s = store(
+            "CA \"Intermediate Certification Authorities\"\n\
+             ================ Certificate 0 ================\n\
+             Cert Hash(sha1): 0123456789abcdef0123456789abcdef01234567\n\
+             ================ CRL 0 ================\n\
+             Issuer: CN=Fabrikam Root\n ThisUpdate: 3/2/2024 9:05 AM\nCRL Hash(sha1): 89abcdef0123456789abcdef0123456789abcdef\n",
+        );
+        assert_eq!(s.certs.len(), 1);
+        assert_eq!(s.certs[0].store, "ca");
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     }
 
     #[test]
