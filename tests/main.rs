@@ -12,6 +12,7 @@ mod fingerprints;
 mod golden;
 mod host;
 mod host_inputs;
+mod host_events;
 mod netmon;
 mod oracle;
 mod robustness;
