@@ -55,11 +55,16 @@ fn host_scenario1_no_private_key_names_repairstore() {
     let (_, all) = findings("scenario-1-no-private-key");
     let f = find(&all, "certificate-no-private-key");
     assert_eq!(f.severity, Severity::Error);
-    assert!(has_remedy(f, &format!("certutil -repairstore my \"{THUMB}\"")), "{f:?}");
+    assert!(
+        has_remedy(f, &format!("certutil -repairstore my \"{THUMB}\"")),
+        "{f:?}"
+    );
     assert_eq!(f.evidence[0].file, "certutil-store-my.txt");
     // The other certificate (with a key) is not bound, so not judged.
     assert_eq!(
-        all.iter().filter(|f| f.code.as_str() == "certificate-no-private-key").count(),
+        all.iter()
+            .filter(|f| f.code.as_str() == "certificate-no-private-key")
+            .count(),
         1
     );
 }
@@ -73,7 +78,11 @@ fn host_scenario2_key_access_event_and_missing_keyset() {
         .collect();
     assert_eq!(keyed.len(), 2, "certutil and the 36870 events: {all:?}");
     assert!(keyed.iter().all(|f| f.severity == Severity::Error));
-    assert!(keyed.iter().any(|f| f.message.contains("36870") && f.message.contains("2 times")));
+    assert!(
+        keyed
+            .iter()
+            .any(|f| f.message.contains("36870") && f.message.contains("2 times"))
+    );
     assert!(keyed.iter().all(|f| has_remedy(f, "icacls")));
 }
 
@@ -111,8 +120,15 @@ fn host_scenario4_empty_hash_names_delete_command() {
     let (_, all) = findings("scenario-4-empty-binding");
     let f = find(&all, "binding-empty-hash");
     assert_eq!(f.severity, Severity::Error);
-    assert!(f.message.contains("all-zero application ID"), "{}", f.message);
-    assert!(has_remedy(f, "netsh http delete sslcert ipport=0.0.0.0:443"));
+    assert!(
+        f.message.contains("all-zero application ID"),
+        "{}",
+        f.message
+    );
+    assert!(has_remedy(
+        f,
+        "netsh http delete sslcert ipport=0.0.0.0:443"
+    ));
 }
 
 #[test]
@@ -120,7 +136,10 @@ fn host_scenario4_iplisten_names_add_command() {
     let (snap, all) = findings("scenario-4-iplisten");
     assert_eq!(snap.ip_listen.as_ref().map(Vec::len), Some(2));
     let f = find(&all, "iplisten-excludes-address");
-    assert!(has_remedy(f, "netsh http add iplisten ipaddress=198.18.0.2"), "{f:?}");
+    assert!(
+        has_remedy(f, "netsh http add iplisten ipaddress=198.18.0.2"),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -161,7 +180,10 @@ fn host_cli_healthy_exits_zero_json_one_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["type"], "host");
     assert_eq!(lines[0]["facts"]["bindings"], 1);

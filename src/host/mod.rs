@@ -668,10 +668,18 @@ pub struct Src<'a> {
 impl Src<'_> {
     /// Evidence for a line.
     pub fn at(&self, line: input::Line<'_>) -> Evidence {
+        // An XML export may hold a whole event on one line: the start is
+        // enough to find it.
+        const MAX_TEXT: usize = 160;
+        let t = line.text.trim();
+        let text = match t.char_indices().nth(MAX_TEXT) {
+            Some((cut, _)) => format!("{}…", &t[..cut]),
+            None => t.to_string(),
+        };
         Evidence {
             file: self.file.to_string(),
             line: line.no,
-            text: line.text.trim().to_string(),
+            text,
         }
     }
 }

@@ -99,6 +99,15 @@ pub fn evaluate(snap: &Snapshot) -> Vec<Finding> {
     out
 }
 
+/// "once", "3 times".
+fn times(n: usize) -> String {
+    if n == 1 {
+        "once".into()
+    } else {
+        format!("{n} times")
+    }
+}
+
 /// At most this many evidence lines per finding (the count says the rest).
 const MAX_EVIDENCE: usize = 8;
 
@@ -337,14 +346,14 @@ fn no_private_key(snap: &Snapshot, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-    if let Some((e, ev)) = events_by(snap, |e| is_schannel(e) && e.id == 36869) {
+    if let Some((n, ev)) = events_by(snap, |e| is_schannel(e) && e.id == 36869) {
+        let n = times(n);
         out.push(
             finding(
                 Code::CertificateNoPrivateKey,
                 Severity::Error,
                 format!(
-                    "Schannel event 36869 ({} times): the server's TLS credential certificate has no private key",
-                    e
+                    "Schannel event 36869 ({n}): the server's TLS credential certificate has no private key"
                 ),
                 ev,
             )
@@ -408,12 +417,13 @@ fn private_key_access(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| {
         key_event(e, &[NTE_BAD_KEYSET, NTE_PERM, NTE_KEYSET_NOT_DEF])
     }) {
+        let n = times(n);
         out.push(
             finding(
                 Code::PrivateKeyInaccessible,
                 Severity::Error,
                 format!(
-                    "Schannel event 36870 ({n} times) with 0x80090016 (keyset does not exist) or an access error: \
+                    "Schannel event 36870 ({n}) with 0x80090016 (keyset does not exist) or an access error: \
                      the server cannot open its certificate's private key"
                 ),
                 ev,
@@ -428,12 +438,13 @@ fn private_key_access(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| {
         key_event(e, &[NTE_KEYSET_ENTRY_BAD, SEC_E_UNKNOWN_CREDENTIALS])
     }) {
+        let n = times(n);
         out.push(
             finding(
                 Code::PrivateKeyUnusable,
                 Severity::Error,
                 format!(
-                    "Schannel event 36870 ({n} times) with 0x8009001a or 0x8009030d: the private key is corrupt \
+                    "Schannel event 36870 ({n}) with 0x8009001a or 0x8009030d: the private key is corrupt \
                      or unusable (imported without \"allow export\", dragged between stores, or a bad KeySpec)"
                 ),
                 ev,
@@ -961,11 +972,12 @@ fn events_by(snap: &Snapshot, pred: impl Fn(&Event) -> bool) -> Option<(usize, V
 
 fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15021) {
+        let n = times(n);
         out.push(
             finding(
                 Code::BindingErrorEvent,
                 Severity::Warning,
-                format!("HTTP.sys event 15021 ({n} times): it could not use an endpoint's SSL configuration (certificate missing, key not readable, or wrong store)"),
+                format!("HTTP.sys event 15021 ({n}): it could not use an endpoint's SSL configuration (certificate missing, key not readable, or wrong store)"),
                 ev,
             )
             .headline("HTTP.sys could not use a binding")
@@ -975,11 +987,12 @@ fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15300) {
+        let n = times(n);
         out.push(
             finding(
                 Code::BindingDeletedEvent,
                 Severity::Warning,
-                format!("HTTP.sys event 15300 ({n} times): SSL certificate settings were deleted for an endpoint"),
+                format!("HTTP.sys event 15300 ({n}): SSL certificate settings were deleted for an endpoint"),
                 ev,
             )
             .headline("SSL binding deleted")
@@ -990,11 +1003,12 @@ fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15005) {
+        let n = times(n);
         out.push(
             finding(
                 Code::IpListenExcludes,
                 Severity::Error,
-                format!("HTTP.sys event 15005 ({n} times): it could not bind to an address of its IP listen list"),
+                format!("HTTP.sys event 15005 ({n}): it could not bind to an address of its IP listen list"),
                 ev,
             )
             .headline("IP listen list leaves out the address")
@@ -1019,11 +1033,12 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
         if let Some((n, ev)) = events_by(snap, |e| {
             is_schannel(e) && e.id == 36874 && e.protocol.as_deref().unwrap_or("TLS") == p
         }) {
+            let n = times(n);
             out.push(
                 finding(
                     Code::NoSharedCipher,
                     Severity::Error,
-                    format!("Schannel event 36874 ({n} times): {p} clients offered no cipher suite this server accepts"),
+                    format!("Schannel event 36874 ({n}): {p} clients offered no cipher suite this server accepts"),
                     ev,
                 )
                 .headline("no cipher suite in common")
@@ -1052,6 +1067,7 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
             else {
                 continue;
             };
+            let n = times(n);
             let states: Vec<u32> = {
                 let mut s: Vec<u32> = snap
                     .events
@@ -1081,7 +1097,9 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
                 finding(
                     code,
                     sev,
-                    format!("Schannel event {id} ({n} times): fatal alert {name} ({a}) {from}{st} — {meaning}"),
+                    format!(
+                        "Schannel event {id} ({n}): fatal alert {name} ({a}) {from}{st} — {meaning}"
+                    ),
                     ev,
                 )
                 .headline(meaning)
@@ -1093,12 +1111,13 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| {
         is_schannel(e) && e.id == 36871 && e.error_state == Some(10013)
     }) {
+        let n = times(n);
         out.push(
             finding(
                 Code::ClientProtocolDisabled,
                 Severity::Warning,
                 format!(
-                    "Schannel event 36871 ({n} times) with error state 10013: a program on this server asked for \
+                    "Schannel event 36871 ({n}) with error state 10013: a program on this server asked for \
                      TLS protocols or suites that the registry disables (typically a .NET app limited to TLS 1.0 \
                      after TLS 1.0 was turned off)"
                 ),

@@ -85,7 +85,11 @@ impl<'a> HostReport<'a> {
         let os = self
             .os
             .map(|o| {
-                let name = o.name.as_deref().unwrap_or("Windows");
+                let name = o
+                    .name
+                    .as_deref()
+                    .or_else(|| o.build.and_then(crate::host::os::product))
+                    .unwrap_or("Windows");
                 match o.build {
                     Some(b) => format!(" — {name} (build {b})"),
                     None => format!(" — {name}"),
