@@ -180,6 +180,24 @@ fn warn(snap: &mut Snapshot, src: &Src<'_>, line: Line<'_>, message: String) {
     });
 }
 
+/// The product a build number names (spec §2.12), for people; `None` for a
+/// build not in the table.
+pub fn product(build: u32) -> Option<&'static str> {
+    Some(match build {
+        7600 | 7601 => "Windows Server 2008 R2 / Windows 7",
+        9200 => "Windows Server 2012 / Windows 8",
+        9600 => "Windows Server 2012 R2 / Windows 8.1",
+        10240 | 10586 => "Windows 10 1507/1511",
+        14393 => "Windows Server 2016 / Windows 10 1607",
+        17763 => "Windows Server 2019 / Windows 10 1809",
+        19041..=19045 => "Windows 10 2004–22H2",
+        20348 => "Windows Server 2022",
+        22000 | 22621 | 22631 => "Windows 11 21H2–23H2",
+        26100 => "Windows Server 2025 / Windows 11 24H2",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,22 +330,4 @@ HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion
         assert!(snap.os.is_none());
         assert_eq!(snap.warnings.len(), 1);
     }
-}
-
-/// The product a build number names (spec §2.12), for people; `None` for a
-/// build not in the table.
-pub fn product(build: u32) -> Option<&'static str> {
-    Some(match build {
-        7600 | 7601 => "Windows Server 2008 R2 / Windows 7",
-        9200 => "Windows Server 2012 / Windows 8",
-        9600 => "Windows Server 2012 R2 / Windows 8.1",
-        10240 | 10586 => "Windows 10 1507/1511",
-        14393 => "Windows Server 2016 / Windows 10 1607",
-        17763 => "Windows Server 2019 / Windows 10 1809",
-        19041..=19045 => "Windows 10 2004–22H2",
-        20348 => "Windows Server 2022",
-        22000 | 22621 | 22631 => "Windows 11 21H2–23H2",
-        26100 => "Windows Server 2025 / Windows 11 24H2",
-        _ => return None,
-    })
 }
