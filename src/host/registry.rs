@@ -1253,6 +1253,6 @@ mod tests {
         let s = ps(
             "    Hive: HKEY_LOCAL_MACHINE\\A\n\nName  Property\n----  --------\nüéüé X : 1\né\n",
         );
-        assert!(s.registry.keys.len() >= 1);
+        assert!(!s.registry.keys.is_empty());
     }
 }
