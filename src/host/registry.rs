@@ -271,7 +271,7 @@ pub fn parse_powershell(src: &Src<'_>, lines: &[Line<'_>], snap: &mut Snapshot) 
 }
 
 /// Adds `value` to the key at `path`, replacing a same-named value in place.
-fn put(snap: &mut Snapshot, path: &str, key_ev: &Evidence, value: RegValue) {
+pub(super) fn put(snap: &mut Snapshot, path: &str, key_ev: &Evidence, value: RegValue) {
     let key = snap.registry.key_mut(path, key_ev.clone());
     match key
         .values

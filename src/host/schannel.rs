@@ -128,7 +128,7 @@ impl Protocol {
         let sq = squash(s);
         Protocol::ALL.into_iter().find(|p| {
             let n = squash(p.name());
-            sq == n || sq.len() + 1 == n.len() && n.ends_with('0') && n.starts_with(&sq)
+            sq == n || (sq.len() + 1 == n.len() && n.ends_with('0') && n.starts_with(&sq))
         })
     }
 
@@ -756,7 +756,7 @@ fn suggest_protocol(name: &str) -> Option<&'static str> {
     let sq = squash(name);
     KNOWN_PROTOCOL_KEYS.into_iter().find(|k| {
         let n = squash(k);
-        sq == n || sq.len() + 1 == n.len() && n.ends_with('0') && n.starts_with(&sq)
+        sq == n || (sq.len() + 1 == n.len() && n.ends_with('0') && n.starts_with(&sq))
     })
 }
 
