@@ -10,6 +10,7 @@ mod edge;
 mod encap;
 mod fingerprints;
 mod golden;
+mod host_registry;
 mod netmon;
 mod oracle;
 mod robustness;
