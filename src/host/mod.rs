@@ -276,7 +276,10 @@ impl Registry {
     pub fn normalize(path: &str) -> String {
         let mut p = path.trim().trim_end_matches('\\').to_string();
         for prefix in ["Microsoft.PowerShell.Core\\Registry::", "Registry::"] {
-            if p.len() >= prefix.len() && p[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            // `get`: a non-ASCII path may have no char boundary there.
+            if p.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+            {
                 p = p[prefix.len()..].to_string();
             }
         }

@@ -1148,6 +1148,13 @@ mod tests {
     }
 
     #[test]
+    fn reg_export_non_ascii_at_prefix_length_no_panic() {
+        // Byte 10 (the length of `Registry::`) falls inside the `ü`.
+        let s = export("[HKEY_LOCAü\\X]\n\"A\"=dword:1\n");
+        assert_eq!(data(&s, "HKEY_LOCAü\\X", "A"), &RegData::Dword(1));
+    }
+
+    #[test]
     fn reg_export_non_ascii_garbage_no_panic() {
         let s =
             export("[HKEY_LOCAL_MACHINE\\K]\n\"é\"=hex(ü):é\n\"ü\"=dwörd:1\né=1\n\"x\"=hex:ééé\n");
