@@ -475,3 +475,99 @@ fn default_suite_lists_agree_with_microsoft_pages() {
         ]
     );
 }
+
+/// Runs every parser of these modules, and every query over the result, on
+/// `bytes` (sniffed and unsniffed): nothing may panic.
+fn run_all(bytes: &[u8]) -> usize {
+    let mut snap = Snapshot::default();
+    snap.add_bytes("f", bytes);
+    let decoded = input::decode(bytes);
+    let lines = input::lines(&decoded.text);
+    let src = Src { file: "f" };
+    tlstriage::host::registry::parse_reg_query(&src, &lines, &mut snap);
+    tlstriage::host::registry::parse_reg_export(&src, &lines, &mut snap);
+    tlstriage::host::registry::parse_powershell(&src, &lines, &mut snap);
+    ciphers::parse_list(&src, &lines, &mut snap);
+    ciphers::parse_clixml(&src, &lines, &mut snap);
+    let mut n = snap.registry.keys.len() + snap.warnings.len();
+    for role in [Role::Client, Role::Server] {
+        n += schannel::protocol_states(&snap, role).len();
+    }
+    n += schannel::server_protocols_on(&snap).len()
+        + schannel::wrong_type_values(&snap).len()
+        + schannel::unknown_protocol_keys(&snap).len()
+        + schannel::misplaced_values(&snap).len()
+        + schannel::switches(&snap).len()
+        + schannel::dotnet_view_mismatches(&snap).len()
+        + schannel::winhttp(&snap).len();
+    if let Some(l) = ciphers::effective_suites(&snap) {
+        for s in &l.suites {
+            n += usize::from(ciphers::is_http2_compatible(&s.name))
+                + usize::from(ciphers::fits_key(&s.name, KeyType::Rsa))
+                + usize::from(ciphers::known_to_windows(&s.name));
+            let _ = ciphers::runs_on(&s.name, Protocol::Tls12);
+        }
+    }
+    n
+}
+
+#[test]
+fn host_registry_parsers_survive_truncation_and_bit_flips() {
+    let sch = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL";
+    let reg = format!(
+        "Windows Registry Editor Version 5.00\n\n[{sch}\\Protocols\\TLS 1.2\\Server]\n\"Enabled\"=dword:00000001\n\"Näme\"=\"a\\\\b\\\"c\"\n{}",
+        hex7(
+            "Functions",
+            &["TLS_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA"]
+        )
+    );
+    let query = format!(
+        "{sch}\\Protocols\\TLS 1.0\\Server\n    Enabled    REG_DWORD    0x0\n    Functions    REG_MULTI_SZ    TLS_AES_256_GCM_SHA384\\0TLS_AES_128_GCM_SHA256\n    Blob    REG_BINARY    00FF\nERROR: The system was unable to find the specified registry key or value.\n"
+    );
+    let ps = format!(
+        "    Hive: {sch}\\Protocols\n\nName                           Property\n----                           --------\nTLS 1.2                        Enabled : 4294967295\n                               Dätä    : {{1, 2, x}}\n\nEnabled : -1\nPSPath  : Microsoft.PowerShell.Core\\Registry::{sch}\\Protocols\\TLS 1.1\\Client\n"
+    );
+    let list = "KeyType : 0\nCipherSuite : 49200\nName : TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\nProtocols : {771}\n\nName : TLS_AES_128_GCM_SHA256\n";
+    let xml = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n<Obj RefId=\"0\"><LST><Obj RefId=\"1\"><Props><U32 N=\"CipherSuite\">4866</U32><S N=\"Name\">TLS_AES_256_GCM_SHA384</S></Props></Obj></LST></Obj>\n<S>TLS_AES_128_GCM_SHA256,TLS_x_&amp;_x0041_</S>\n</Objs>\n";
+    let mut inputs: Vec<Vec<u8>> = vec![
+        reg.clone().into_bytes(),
+        utf16_bom_crlf(&reg),
+        query.into_bytes(),
+        ps.into_bytes(),
+        list.as_bytes().to_vec(),
+        xml.as_bytes().to_vec(),
+    ];
+    if let Some(dir) = samples() {
+        for f in [
+            DOTNET_REG,
+            "css-exchange_GetTlsCipherSuite.clixml.xml",
+            "css-exchange_TlsCipherGPOPath.clixml.xml",
+            "css-exchange_TlsCipherLocalPath.clixml.xml",
+            "ms-powershell-docs__Get-TlsCipherSuite__example-output.txt",
+        ] {
+            inputs.push(read(&dir, f));
+        }
+    }
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut work = 0;
+    for input in &inputs {
+        assert!(run_all(input) > 0, "the intact input must yield something");
+        let step = (input.len() / 80).max(1);
+        for cut in (0..input.len()).step_by(step) {
+            work += run_all(&input[..cut]);
+        }
+        for _ in 0..80 {
+            let mut m = input.clone();
+            let at = (next() % m.len() as u64) as usize;
+            m[at] ^= 1 << (next() % 8);
+            work += run_all(&m);
+        }
+    }
+    assert!(work > 0);
+}
