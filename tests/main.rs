@@ -13,6 +13,7 @@ mod golden;
 mod host;
 mod host_events;
 mod host_inputs;
+mod host_registry;
 mod netmon;
 mod oracle;
 mod robustness;
