@@ -207,3 +207,160 @@ fn host_cli_live_off_windows_explains_from() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--from"), "{err}");
 }
+
+#[test]
+fn host_scenario5_protocols_names_reg_add() {
+    let (snap, all) = findings("scenario-5-protocols");
+    assert_eq!(snap.os.as_ref().and_then(|o| o.build), Some(9600));
+    let f = find(&all, "protocol-disabled");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(
+        has_remedy(
+            f,
+            "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server\" /v Enabled /t REG_DWORD /d 1 /f"
+        ),
+        "{f:?}"
+    );
+    assert!(
+        f.evidence
+            .iter()
+            .all(|e| e.file == "schannel.reg" || e.file == "ver.txt")
+    );
+    // The 36888 event (alert 70, state 105) from the XML export agrees.
+    let e = find(&all, "version-mismatch");
+    assert!(e.message.contains("error state 105"), "{}", e.message);
+}
+
+fn analyze_json(capture: &str, host: &str) -> Vec<Value> {
+    let out = bin()
+        .args(["analyze", "--format", "json"])
+        .arg(
+            crate::support::root()
+                .join("fixtures/captures")
+                .join(capture)
+                .join("capture.pcap"),
+        )
+        .arg("--host")
+        .arg(host_dir(host))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Findings marked by the host, across the handshake lines.
+fn host_marked(lines: &[Value], check: &str) -> Vec<Value> {
+    lines
+        .iter()
+        .filter(|l| l["type"] == "handshake")
+        .flat_map(|l| l["findings"].as_array().unwrap().clone())
+        .filter(|f| f["host"] == check)
+        .collect()
+}
+
+#[test]
+fn host_join_scenario5_capture_one_confirmed_root_cause() {
+    let lines = analyze_json("version-mismatch-server-tls10", "scenario-5-protocols");
+    assert_eq!(lines[0]["type"], "host");
+    let confirmed = host_marked(&lines, "confirmed");
+    assert_eq!(confirmed.len(), 1, "{confirmed:?}");
+    let f = &confirmed[0];
+    assert_eq!(f["code"], "version-mismatch");
+    assert_eq!(f["confidence"], "high");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("TLS 1.2\\Server disabled"),
+        "{f}"
+    );
+    assert!(
+        f["remedies"][0].as_str().unwrap().starts_with("`reg add"),
+        "{f}"
+    );
+    assert_eq!(f["frames"], serde_json::json!([4, 6, 8]));
+    assert!(
+        f["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["file"] == "schannel.reg")
+    );
+}
+
+#[test]
+fn host_join_healthy_host_contradicts_version_mismatch() {
+    // Server 2022 defaults have TLS 1.2 on: the capture's server is not
+    // explained by this host's SCHANNEL settings.
+    let lines = analyze_json("version-mismatch-server-tls10", "healthy");
+    assert!(host_marked(&lines, "confirmed").is_empty());
+    let c = host_marked(&lines, "contradicted");
+    assert_eq!(c.len(), 1, "{lines:?}");
+    assert!(
+        c[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("TLS 1.2 on for the server"),
+        "{}",
+        c[0]
+    );
+}
+
+#[test]
+fn host_join_each_scenario_confirms_its_capture_cause() {
+    // (capture, host, capture cause, text the confirmation must carry)
+    let cases = [
+        (
+            "reset-after-client-hello",
+            "scenario-4-empty-binding",
+            "reset-after-client-hello",
+            "netsh http delete sslcert ipport=0.0.0.0:443",
+        ),
+        (
+            "http-on-tls-port",
+            "scenario-3-port-conflict",
+            "non-tls-response",
+            "httpd.exe (PID 5128)",
+        ),
+        (
+            "sni-required",
+            "sni-only",
+            "sni-required",
+            "only SNI bindings on port 443",
+        ),
+        (
+            "tls12-unknown-ca",
+            "scenario-2-untrusted-root",
+            "certificate-untrusted",
+            "0x800b0109",
+        ),
+    ];
+    for (capture, host, code, needle) in cases {
+        let lines = analyze_json(capture, host);
+        let confirmed = host_marked(&lines, "confirmed");
+        assert_eq!(confirmed.len(), 1, "{capture} × {host}: {lines:?}");
+        let f = &confirmed[0];
+        assert_eq!(f["code"], code, "{capture} × {host}");
+        assert!(f.to_string().contains(needle), "{capture} × {host}: {f}");
+        assert!(!f["evidence"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn host_join_http_sys_on_port_contradicts_non_tls_answer() {
+    let lines = analyze_json("http-on-tls-port", "scenario-4-empty-binding");
+    let c = host_marked(&lines, "contradicted");
+    assert_eq!(c.len(), 1);
+    assert!(
+        c[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP.sys (PID 4)"),
+        "{}",
+        c[0]
+    );
+}

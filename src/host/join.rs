@@ -12,6 +12,7 @@
 
 use std::net::SocketAddr;
 
+use super::schannel::{self, ProtoState, Protocol, Role};
 use super::{Binding, BindingKey, Evidence, KeyState, Snapshot, rules};
 use crate::diagnose::{Code, Confidence, Finding, HostCheck, Severity};
 use crate::session::Handshake;
@@ -73,7 +74,7 @@ impl Host {
             ]),
             Code::VersionMismatch => self
                 .binding_flags(h.server, sni)
-                .or_else(|| self.by_codes(&[Code::ProtocolDisabled])),
+                .or_else(|| self.protocols(h)),
             _ => None,
         };
         if let Some(v) = verdict {
@@ -222,6 +223,76 @@ impl Host {
         self.binding_finding(b, &[Code::BindingDisablesProtocol])
     }
 
+    /// The versions the client accepted, set against the server's SCHANNEL
+    /// state for each.
+    fn protocols(&self, h: &Handshake) -> Option<Verdict> {
+        let wanted = client_versions(h);
+        if wanted.is_empty() {
+            return None;
+        }
+        let states: Vec<(Protocol, ProtoState)> = wanted
+            .iter()
+            .map(|&p| (p, schannel::protocol_state(&self.snap, p, Role::Server)))
+            .collect();
+        let offered = range_text(&wanted);
+        let decided: Vec<&(Protocol, ProtoState)> = states
+            .iter()
+            .filter(|(_, s)| s.for_default_callers().is_some())
+            .collect();
+        if decided.len() < states.len() {
+            return None;
+        }
+        if let Some((p, s)) = states
+            .iter()
+            .rev()
+            .find(|(_, s)| s.for_default_callers() == Some(true))
+        {
+            return Some(Verdict {
+                check: HostCheck::Contradicted,
+                message: format!(
+                    "the host has {p} on for the server ({}), which the client offers: look for a per-binding \
+                     switch, a load balancer or proxy in front, or another server answering",
+                    s.describe()
+                ),
+                evidence: s.evidence(),
+                remedies: Vec::new(),
+            });
+        }
+        let states_text: Vec<String> = states
+            .iter()
+            .map(|(p, s)| format!("{p}\\Server {}", s.describe()))
+            .collect();
+        let top = wanted[wanted.len() - 1];
+        let server_on: Vec<Protocol> = schannel::server_protocols_on(&self.snap)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        let client_too_old =
+            server_on.iter().all(|p| p.version() > top.version()) && !server_on.is_empty();
+        let remedies = if client_too_old {
+            vec![
+                format!(
+                    "Upgrade the client to offer {} or newer (.NET: SchUseStrongCrypto=1 and SystemDefaultTlsVersions=1)",
+                    server_on[0]
+                ),
+                format!(
+                    "Only if the client cannot change: {}",
+                    rules::enable_commands(top, Role::Server)
+                ),
+            ]
+        } else {
+            vec![rules::enable_commands(top, Role::Server)]
+        };
+        Some(Verdict::confirmed(
+            format!(
+                "the client offers only {offered}, and the host has {} — this is the cause",
+                states_text.join(", ")
+            ),
+            states.iter().flat_map(|(_, s)| s.evidence()).collect(),
+            remedies,
+        ))
+    }
+
     /// Who owns the port that answered with something that is not TLS.
     fn port_owner(&self, server: SocketAddr) -> Option<Verdict> {
         let s = &self.snap;
@@ -264,6 +335,53 @@ impl Host {
             evidence: vec![x.evidence.clone()],
             remedies: Vec::new(),
         })
+    }
+}
+
+/// The protocol versions the client accepted, oldest first: its
+/// supported_versions; else, when it refused the server's choice, the
+/// versions above that choice up to its legacy version; else TLS 1.0 up to
+/// its legacy version (a capture cannot show a client's minimum).
+fn client_versions(h: &Handshake) -> Vec<Protocol> {
+    let Some(ch) = &h.client_hello else {
+        return Vec::new();
+    };
+    let mut v: Vec<Protocol> = if ch.supported_versions.is_empty() {
+        let max = ch.version;
+        let min = h
+            .server_hello
+            .as_ref()
+            .filter(|sh| sh.version < max)
+            .map(|sh| sh.version);
+        Protocol::ALL
+            .iter()
+            .copied()
+            .filter(|p| {
+                let pv = p.version();
+                pv <= max
+                    && match min {
+                        Some(m) => pv > m,
+                        None => pv >= crate::tls::Version(0x0301),
+                    }
+            })
+            .collect()
+    } else {
+        ch.supported_versions
+            .iter()
+            .filter_map(|&v| Protocol::from_version(v))
+            .collect()
+    };
+    v.sort_by_key(|p| p.version());
+    v.dedup();
+    v
+}
+
+/// "TLS 1.1–TLS 1.2" or "TLS 1.3".
+fn range_text(v: &[Protocol]) -> String {
+    match v {
+        [] => String::new(),
+        [one] => one.name().to_string(),
+        [first, .., last] => format!("{}–{}", first.name(), last.name()),
     }
 }
 
@@ -324,14 +442,20 @@ fn merge(f: &mut Finding, v: Verdict) {
     f.host = Some(v.check);
     match v.check {
         HostCheck::Confirmed => {
-            f.message = format!("{}; the host confirms: {}", f.message, v.message);
+            f.message = format!(
+                "{}; the host confirms: {}.",
+                f.message.trim_end_matches('.'),
+                v.message
+            );
             f.confidence = Some(Confidence::High);
+            // The host is Windows: its exact fix first, the capture's
+            // generic Windows advice after, the Linux advice dropped.
             let mut rem = v.remedies;
-            rem.append(&mut f.remedies);
+            rem.extend(f.remedies.drain(..).filter(|r| !r.starts_with("Linux:")));
             f.remedies = rem;
         }
         HostCheck::Contradicted => {
-            f.message = format!("{}; but {}", f.message, v.message);
+            f.message = format!("{}; but {}.", f.message.trim_end_matches('.'), v.message);
         }
     }
     f.evidence = v.evidence;

@@ -11,7 +11,8 @@
 
 use std::net::IpAddr;
 
-use super::{Binding, BindingKey, Cert, Event, Evidence, KeyState, Snapshot};
+use super::schannel::{self, ProtoState, Protocol, Role};
+use super::{Binding, BindingKey, Cert, Event, Evidence, KeyState, Snapshot, ciphers};
 use crate::diagnose::{Code, Confidence, Finding, Severity};
 
 /// One rule: spec ids it implements, and its check.
@@ -85,6 +86,22 @@ pub static RULES: &[Rule] = &[
         check: httpsys_events,
     },
     Rule {
+        ids: "PROTO-001 PROTO-002 PROTO-004 PROTO-010",
+        check: server_protocols,
+    },
+    Rule {
+        ids: "PROTO-005 PROTO-006 PROTO-007 PROTO-008 PROTO-009 PROTO-011",
+        check: registry_hygiene,
+    },
+    Rule {
+        ids: "CIPHER-001 CIPHER-003 CIPHER-004 CIPHER-006",
+        check: cipher_suites,
+    },
+    Rule {
+        ids: "NET-001 NET-002 NET-003 NET-004",
+        check: client_side,
+    },
+    Rule {
         ids: "EVT-36874 EVT-36887 EVT-36888 EVT-36871",
         check: schannel_events,
     },
@@ -96,6 +113,8 @@ pub fn evaluate(snap: &Snapshot) -> Vec<Finding> {
     for rule in RULES {
         (rule.check)(snap, &mut out);
     }
+    // Errors first; within a severity, rule order.
+    out.sort_by_key(|f| f.severity);
     out
 }
 
@@ -1172,6 +1191,543 @@ fn alert_meaning(
             "Schannel handshake errors",
             "Match the event times with a capture to see which clients fail and why",
         ),
+    }
+}
+
+// ---- SCHANNEL protocols, cipher suites, client-side settings (spec §6.4–6.6) ----
+
+/// `reg add` lines that turn a protocol on for a role, as an admin types them.
+pub(crate) fn enable_commands(p: Protocol, role: Role) -> String {
+    let key = format!(
+        "HKLM\\{}",
+        p.key_path(role)
+            .trim_start_matches("HKLM\\")
+            .trim_start_matches("HKEY_LOCAL_MACHINE\\")
+    );
+    format!(
+        "`reg add \"{key}\" /v Enabled /t REG_DWORD /d 1 /f` and `reg add \"{key}\" /v DisabledByDefault /t REG_DWORD /d 0 /f`, then restart the server (HTTP.sys keeps its credentials until then)"
+    )
+}
+
+/// Is there anything SCHANNEL-related to judge (keys or an OS version)?
+fn schannel_known(snap: &Snapshot) -> bool {
+    snap.os.as_ref().and_then(|o| o.build).is_some()
+        || snap.registry.key(schannel::PROTOCOLS).is_some()
+        || !snap.registry.subkeys(schannel::PROTOCOLS).is_empty()
+}
+
+fn state_text(p: Protocol, role: Role, s: &ProtoState) -> String {
+    format!("{p}\\{} {}", role.name(), s.describe())
+}
+
+fn server_protocols(snap: &Snapshot, out: &mut Vec<Finding>) {
+    if !schannel_known(snap) {
+        return;
+    }
+    let states = schannel::protocol_states(snap, Role::Server);
+    let on: Vec<Protocol> = states
+        .iter()
+        .filter(|(_, s)| s.for_default_callers() == Some(true))
+        .map(|(p, _)| *p)
+        .collect();
+    let state = |p: Protocol| states.iter().find(|(q, _)| *q == p).map(|(_, s)| s);
+    let (Some(t12), Some(t13)) = (state(Protocol::Tls12), state(Protocol::Tls13)) else {
+        return;
+    };
+    let configured = states.iter().any(|(_, s)| s.is_configured());
+    let names = |v: &[Protocol]| v.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
+    if on.is_empty()
+        && configured
+        && states
+            .iter()
+            .all(|(_, s)| s.for_default_callers().is_some())
+    {
+        let ev: Vec<Evidence> = states.iter().flat_map(|(_, s)| s.evidence()).collect();
+        out.push(
+            finding(
+                Code::ProtocolDisabled,
+                Severity::Error,
+                "SCHANNEL leaves the server no protocol at all: it cannot create its TLS credential (event 36871) and every handshake fails".into(),
+                ev,
+            )
+            .headline("protocol disabled in SCHANNEL")
+            .remedies(vec![enable_commands(Protocol::Tls12, Role::Server)]),
+        );
+        return;
+    }
+    let t12_off = t12.for_default_callers() == Some(false);
+    let t13_on = t13.for_default_callers() == Some(true);
+    if t12_off && !t13_on {
+        let mut ev = t12.evidence();
+        ev.extend(t13.evidence());
+        let only = if on.is_empty() {
+            "nothing it can tell".to_string()
+        } else {
+            names(&on)
+        };
+        out.push(
+            finding(
+                Code::ProtocolDisabled,
+                Severity::Error,
+                format!(
+                    "SCHANNEL leaves the server no modern protocol: {}; the server accepts only {only} — clients that \
+                     require TLS 1.2 (browsers, .NET 4.7+, curl) fail with protocol_version or a reset",
+                    state_text(Protocol::Tls12, Role::Server, t12)
+                ),
+                ev,
+            )
+            .headline("TLS 1.2 disabled for the server in SCHANNEL")
+            .remedies(vec![enable_commands(Protocol::Tls12, Role::Server)]),
+        );
+    }
+    // Client side: outbound calls from this server (ARR, .NET apps).
+    let c12 = schannel::protocol_state(snap, Protocol::Tls12, Role::Client);
+    if c12.is_configured() && c12.for_default_callers() == Some(false) {
+        out.push(
+            finding(
+                Code::ClientProtocolDisabled,
+                Severity::Warning,
+                format!(
+                    "{}: outbound TLS calls from this server (ARR, web apps calling APIs, .NET) cannot use TLS 1.2",
+                    state_text(Protocol::Tls12, Role::Client, &c12)
+                ),
+                c12.evidence(),
+            )
+            .headline("client-side protocol disabled")
+            .remedies(vec![enable_commands(Protocol::Tls12, Role::Client)]),
+        );
+    }
+    // Legacy protocols on for the server.
+    let legacy: Vec<(Protocol, &ProtoState)> = states
+        .iter()
+        .filter(|(p, s)| {
+            matches!(
+                p,
+                Protocol::Ssl2 | Protocol::Ssl3 | Protocol::Tls10 | Protocol::Tls11
+            ) && s.for_default_callers() == Some(true)
+        })
+        .map(|(p, s)| (*p, s))
+        .collect();
+    if !legacy.is_empty() {
+        let ssl = legacy
+            .iter()
+            .any(|(p, _)| matches!(p, Protocol::Ssl2 | Protocol::Ssl3));
+        let ps: Vec<Protocol> = legacy.iter().map(|(p, _)| *p).collect();
+        out.push(
+            finding(
+                Code::LegacyProtocol,
+                Severity::Info,
+                format!(
+                    "the server accepts {}{}",
+                    names(&ps),
+                    if ssl {
+                        " — SSL is broken (POODLE); disable it"
+                    } else {
+                        " (deprecated; disable once no client needs them)"
+                    }
+                ),
+                legacy.iter().flat_map(|(_, s)| s.evidence()).collect(),
+            )
+            .headline("legacy protocol in use")
+            .remedies(
+                ps.iter()
+                    .map(|p| {
+                        let key = format!(
+                            "HKLM\\{}",
+                            p.key_path(Role::Server)
+                                .trim_start_matches("HKLM\\")
+                                .trim_start_matches("HKEY_LOCAL_MACHINE\\")
+                        );
+                        format!("`reg add \"{key}\" /v Enabled /t REG_DWORD /d 0 /f`, then restart")
+                    })
+                    .collect(),
+            ),
+        );
+    }
+}
+
+fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
+    for k in schannel::unsupported_protocol_keys(snap) {
+        if k.protocol != Protocol::Tls13 {
+            continue;
+        }
+        out.push(
+            finding(
+                Code::Tls13UnsupportedOs,
+                Severity::Warning,
+                format!(
+                    "TLS 1.3 keys on build {} (TLS 1.3 needs Windows Server 2022, build 20348): ignored at best, and \
+                     Microsoft calls it not a safe configuration",
+                    k.build
+                ),
+                vec![k.evidence.clone()],
+            )
+            .headline("TLS 1.3 keys on an OS without TLS 1.3")
+            .remedies(vec![format!("Delete the key: `reg delete \"{}\" /f`", k.path)]),
+        );
+    }
+    for w in schannel::wrong_type_values(snap) {
+        out.push(
+            finding(
+                Code::RegistryWrongType,
+                Severity::Warning,
+                format!(
+                    "`{}` under {} is not a REG_DWORD: Windows does not read it, so this setting has no effect",
+                    w.value.name, w.path
+                ),
+                vec![w.value.evidence.clone()],
+            )
+            .headline("SCHANNEL value of the wrong type")
+            .remedies(vec![format!(
+                "Recreate it as a DWORD: `reg add \"{}\" /v {} /t REG_DWORD /d <0 or 1> /f`",
+                w.path, w.value.name
+            )]),
+        );
+    }
+    for k in schannel::unknown_protocol_keys(snap) {
+        let hint = k
+            .suggestion
+            .map(|s| format!(" (meant `{s}`?)"))
+            .unwrap_or_default();
+        out.push(
+            finding(
+                Code::RegistryUnknownKey,
+                Severity::Warning,
+                format!("SCHANNEL ignores the key `{}`{hint} under {}: its values have no effect", k.name, k.path),
+                vec![k.evidence.clone()],
+            )
+            .headline("SCHANNEL key Windows ignores")
+            .remedies(vec!["Rename the key to the exact spelling (`TLS 1.2`, one space; roles `Client` and `Server`) or delete it".into()]),
+        );
+    }
+    for m in schannel::misplaced_values(snap) {
+        out.push(
+            finding(
+                Code::RegistryUnknownKey,
+                Severity::Warning,
+                format!(
+                    "`{}` under {} is not read by SCHANNEL: protocol settings belong under the `Client` or `Server` subkey, named `Enabled` or `DisabledByDefault`",
+                    m.value.name, m.path
+                ),
+                vec![m.value.evidence.clone()],
+            )
+            .headline("SCHANNEL key Windows ignores")
+            .remedies(vec!["Move the value under `<protocol>\\Server` (and `\\Client`)".into()]),
+        );
+    }
+    let odd: Vec<(Protocol, Role, super::RegValue)> = schannel::nonstandard_enabled(snap);
+    if !odd.is_empty() {
+        out.push(
+            finding(
+                Code::RegistryNonstandardValue,
+                Severity::Info,
+                format!(
+                    "{} `Enabled` value(s) are non-zero but not 1 (e.g. 0xffffffff, as IIS Crypto writes): Windows treats them as enabled",
+                    odd.len()
+                ),
+                odd.iter().map(|(_, _, v)| v.evidence.clone()).collect(),
+            )
+            .headline("non-standard SCHANNEL value")
+            .remedies(vec!["Nothing to fix for TLS; set them to 1 if an audit tool flags them".into()]),
+        );
+    }
+    let half: Vec<Evidence> = schannel::protocol_states(snap, Role::Server)
+        .into_iter()
+        .chain(schannel::protocol_states(snap, Role::Client))
+        .filter(|(_, s)| s.is_half_disabled())
+        .flat_map(|(_, s)| s.evidence())
+        .collect();
+    let mism = schannel::role_mismatches(snap);
+    if !half.is_empty() || !mism.is_empty() {
+        let mut ev = half;
+        ev.extend(mism.iter().flat_map(|m| {
+            let mut e = m.client.evidence();
+            e.extend(m.server.evidence());
+            e
+        }));
+        let what: Vec<String> = mism
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} (Client {}, Server {})",
+                    m.protocol,
+                    m.client.describe(),
+                    m.server.describe()
+                )
+            })
+            .collect();
+        out.push(
+            finding(
+                Code::ProtocolHalfDisabled,
+                Severity::Info,
+                if what.is_empty() {
+                    "`Enabled` and `DisabledByDefault` disagree for a protocol: IIS treats it as off, apps that ask for it by name still get it".into()
+                } else {
+                    format!("Client and Server settings differ: {}", what.join("; "))
+                },
+                ev,
+            )
+            .headline("inconsistent SCHANNEL protocol settings")
+            .remedies(vec!["Set both values the same way under Client and Server".into()]),
+        );
+    }
+    if let Some((0, v)) = schannel::event_logging(snap) {
+        out.push(
+            finding(
+                Code::SchannelLoggingOff,
+                Severity::Info,
+                "Schannel `EventLogging` is 0: no Schannel events are logged, so their absence proves nothing".into(),
+                vec![v.evidence],
+            )
+            .headline("Schannel logging off")
+            .remedies(vec!["`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\" /v EventLogging /t REG_DWORD /d 1 /f`, then reboot".into()]),
+        );
+    }
+}
+
+fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let server_on: Vec<Protocol> = schannel::server_protocols_on(snap)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    if let Some(list) = ciphers::effective_suites(snap) {
+        let usable: Vec<&super::SuiteEntry> = list
+            .suites
+            .iter()
+            .filter(|s| {
+                server_on.is_empty()
+                    || server_on
+                        .iter()
+                        .any(|p| ciphers::runs_on(&s.name, *p) != Some(false))
+            })
+            .collect();
+        let ev: Vec<Evidence> = list
+            .suites
+            .iter()
+            .take(3)
+            .map(|s| s.evidence.clone())
+            .collect();
+        if usable.is_empty() {
+            out.push(
+                finding(
+                    Code::NoUsableCipherSuite,
+                    Severity::Error,
+                    format!(
+                        "no suite of the {} cipher-suite list runs on a protocol the server has on",
+                        list.origin
+                    ),
+                    ev,
+                )
+                .headline("no usable cipher suite")
+                .remedies(vec![cipher_fix()]),
+            );
+        } else {
+            let rsa = usable.iter().any(|s| {
+                ciphers::fits_key(&s.name, ciphers::KeyType::Rsa) && !ciphers::is_tls13(&s.name)
+            });
+            let ecdsa = usable.iter().any(|s| {
+                ciphers::fits_key(&s.name, ciphers::KeyType::Ecdsa) && !ciphers::is_tls13(&s.name)
+            });
+            if !rsa && ecdsa {
+                out.push(
+                    finding(
+                        Code::NoUsableCipherSuite,
+                        Severity::Warning,
+                        format!("the {} cipher-suite list has only ECDSA suites below TLS 1.3: a server with an RSA certificate has nothing to offer TLS 1.2 clients", list.origin),
+                        ev,
+                    )
+                    .headline("no usable cipher suite")
+                    .remedies(vec![cipher_fix()])
+                    .confidence(Confidence::Medium),
+                );
+            }
+            let first12 = usable.iter().find(|s| {
+                ciphers::runs_on(&s.name, Protocol::Tls12) == Some(true)
+                    && !ciphers::is_tls13(&s.name)
+            });
+            if let Some(s) = first12
+                && !ciphers::is_http2_compatible(&s.name)
+            {
+                out.push(
+                    finding(
+                        Code::Http2CipherOrder,
+                        Severity::Warning,
+                        format!("the first TLS 1.2 suite of the {} list is {}, which HTTP/2 forbids: browsers that negotiate h2 abort with INADEQUATE_SECURITY", list.origin, s.name),
+                        vec![s.evidence.clone()],
+                    )
+                    .headline("HTTP/2-incompatible first cipher suite")
+                    .remedies(vec!["Put ECDHE + AES-GCM suites first (`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 0`, or the \"SSL Cipher Suite Order\" policy)".into()]),
+                );
+            }
+        }
+    }
+    if let Some(policy) = ciphers::policy_functions(snap) {
+        let raw_len: usize = policy
+            .suites
+            .iter()
+            .map(|s| s.name.len() + 1)
+            .sum::<usize>()
+            .saturating_sub(1);
+        let unknown: Vec<&str> = policy
+            .suites
+            .iter()
+            .filter(|s| !ciphers::known_to_windows(&s.name))
+            .map(|s| s.name.as_str())
+            .collect();
+        let build = snap.os.as_ref().and_then(|o| o.build);
+        let no13 = build.is_some_and(|b| b >= 20348)
+            && server_on.contains(&Protocol::Tls13)
+            && !policy.suites.iter().any(|s| ciphers::is_tls13(&s.name));
+        let mut why = Vec::new();
+        if raw_len > 1023 {
+            why.push(format!(
+                "it is {raw_len} characters long and the policy editor keeps only 1,023"
+            ));
+        }
+        if !unknown.is_empty() {
+            why.push(format!(
+                "Windows knows no suite named {}",
+                unknown.join(", ")
+            ));
+        }
+        if no13 {
+            why.push("it lists no TLS 1.3 suite while TLS 1.3 is on".into());
+        }
+        if !why.is_empty() {
+            out.push(
+                finding(
+                    Code::CipherSuitePolicy,
+                    Severity::Warning,
+                    format!("the SSL Cipher Suite Order policy drops suites silently: {}", why.join("; ")),
+                    policy.suites.first().map(|s| vec![s.evidence.clone()]).unwrap_or_default(),
+                )
+                .headline("cipher-suite policy drops suites")
+                .remedies(vec!["Rewrite the list (gpedit: Computer Configuration → Administrative Templates → Network → SSL Configuration Settings), TLS 1.3 suites first on Server 2022+: TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,…".into()]),
+            );
+        }
+    }
+    let sw = schannel::switches(snap);
+    let off = |kind: schannel::SwitchKind, name: &str| {
+        sw.iter().find(|s| {
+            s.kind == kind && s.name.eq_ignore_ascii_case(name) && s.enabled() == Some(false)
+        })
+    };
+    use schannel::SwitchKind::{Cipher, KeyExchange};
+    let mut dead: Vec<Evidence> = Vec::new();
+    let mut why = Vec::new();
+    if let (Some(e), Some(d)) = (off(KeyExchange, "ECDH"), off(KeyExchange, "Diffie-Hellman")) {
+        if let Some(p) = off(KeyExchange, "PKCS") {
+            why.push("every key exchange (PKCS, ECDH, Diffie-Hellman) is disabled".to_string());
+            dead.extend([p.evidence.clone(), e.evidence.clone(), d.evidence.clone()]);
+        } else {
+            why.push(
+                "ECDH and Diffie-Hellman are disabled: no forward secrecy, and TLS 1.3 cannot run"
+                    .to_string(),
+            );
+            dead.extend([e.evidence.clone(), d.evidence.clone()]);
+        }
+    } else if let Some(p) = off(KeyExchange, "PKCS") {
+        why.push("`KeyExchangeAlgorithms\\PKCS` is disabled: with an RSA certificate every RSA-authenticated suite is gone".to_string());
+        dead.push(p.evidence.clone());
+    }
+    if let (Some(a), Some(b)) = (off(Cipher, "AES 128/128"), off(Cipher, "AES 256/256")) {
+        why.push("both AES ciphers are disabled".to_string());
+        dead.extend([a.evidence.clone(), b.evidence.clone()]);
+    }
+    if !why.is_empty() {
+        out.push(
+            finding(Code::NoUsableCipherSuite, Severity::Warning, format!("legacy SCHANNEL switches remove usable suites: {}", why.join("; ")), dead)
+                .headline("no usable cipher suite")
+                .remedies(vec!["Set `Enabled`=0xffffffff (or delete the key) under SCHANNEL\\KeyExchangeAlgorithms\\<name> and SCHANNEL\\Ciphers\\<name>, then reboot; control suites with the cipher-suite order instead".into()]),
+        );
+    }
+}
+
+fn cipher_fix() -> String {
+    "Restore a working list: `Get-TlsCipherSuite` shows what is on; add a common suite with `Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` or fix the \"SSL Cipher Suite Order\" policy".into()
+}
+
+fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let c10 = schannel::protocol_state(snap, Protocol::Tls10, Role::Client).for_default_callers();
+    let c11 = schannel::protocol_state(snap, Protocol::Tls11, Role::Client).for_default_callers();
+    let s10 = schannel::protocol_state(snap, Protocol::Tls10, Role::Server).for_default_callers();
+    let old_off = (c10 == Some(false) && c11 == Some(false)) || s10 == Some(false);
+    let weak: Vec<&schannel::DotNet> = Vec::new();
+    let all = schannel::dotnet(snap);
+    let mut weak = weak;
+    for d in all
+        .iter()
+        .filter(|d| d.framework == schannel::Framework::V4 && d.key.is_some())
+    {
+        if d.strong_crypto() != Some(1) || d.system_default_tls() != Some(1) {
+            weak.push(d);
+        }
+    }
+    if old_off && !weak.is_empty() {
+        let ev: Vec<Evidence> = weak.iter().filter_map(|d| d.key.clone()).collect();
+        out.push(
+            finding(
+                Code::DotnetLegacyTls,
+                Severity::Warning,
+                "TLS 1.0/1.1 are off, but .NET Framework 4 does not have SchUseStrongCrypto=1 and SystemDefaultTlsVersions=1 (in both registry views): apps built for .NET 4.6.x or older offer only TLS 1.0 and fail".into(),
+                ev,
+            )
+            .headline(".NET apps limited to old TLS")
+            .remedies(vec![
+                "`reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v SchUseStrongCrypto /t REG_DWORD /d 1 /f` and `… /v SystemDefaultTlsVersions /t REG_DWORD /d 1 /f`, the same under HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then restart the apps".into(),
+            ]),
+        );
+    }
+    for m in schannel::dotnet_view_mismatches(snap) {
+        let ev: Vec<Evidence> = [m.native.as_ref(), m.wow6432.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|v| v.evidence.clone())
+            .collect();
+        out.push(
+            finding(
+                Code::DotnetLegacyTls,
+                Severity::Info,
+                format!("`{}` differs between the 64-bit and WOW6432Node .NET keys: 32-bit app pools behave differently", m.name),
+                ev,
+            )
+            .headline(".NET apps limited to old TLS")
+            .remedies(vec!["Set the same value under both `SOFTWARE\\Microsoft\\.NETFramework\\…` and `SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\…`".into()]),
+        );
+    }
+    let old_os = snap
+        .os
+        .as_ref()
+        .and_then(|o| o.build)
+        .is_some_and(|b| b <= 9200);
+    if old_os {
+        for w in schannel::winhttp(snap) {
+            if w.allows(Protocol::Tls12) == Some(false) || (w.mask().is_none()) {
+                out.push(
+                    finding(
+                        Code::WinhttpLegacyTls,
+                        Severity::Warning,
+                        "on this Windows version WinHTTP clients offer TLS 1.2 only when `DefaultSecureProtocols` includes 0x800".into(),
+                        snap.os.iter().map(|o| o.evidence.clone()).collect(),
+                    )
+                    .headline("WinHTTP without TLS 1.2")
+                    .remedies(vec!["Install KB3140245, then `reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp\" /v DefaultSecureProtocols /t REG_DWORD /d 0xA80 /f` (and under WOW6432Node)".into()]),
+                );
+                break;
+            }
+        }
+    }
+    if let Some((true, v)) = schannel::fips(snap) {
+        out.push(
+            finding(
+                Code::FipsMode,
+                Severity::Info,
+                "the FIPS algorithm policy is on: it restricts cipher suites and breaks some .NET cryptography".into(),
+                vec![v.evidence],
+            )
+            .headline("FIPS policy on")
+            .remedies(vec!["Confirm it is intended (HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy `Enabled`)".into()]),
+        );
     }
 }
 
