@@ -82,6 +82,10 @@ pub static RULES: &[Rule] = &[
         check: binding_flags,
     },
     Rule {
+        ids: "HTTPSYS-008 EVT-36877",
+        check: tls13_client_certificate,
+    },
+    Rule {
         ids: "HTTPSYS-009 HTTPSYS-010 EVT-15005",
         check: httpsys_events,
     },
@@ -957,6 +961,63 @@ fn binding_flags(snap: &Snapshot, out: &mut Vec<Finding>) {
                     params.join(" ")
                 ),
                 "Or upgrade the clients that need the disabled versions".into(),
+            ]),
+        );
+    }
+}
+
+/// HTTPSYS-008: TLS 1.3 has no renegotiation, so HTTP.sys cannot ask for a
+/// client certificate after the handshake; bindings that do not negotiate it
+/// up front fail once a site requires one.
+fn tls13_client_certificate(snap: &Snapshot, out: &mut Vec<Finding>) {
+    let Some(build) = snap.os.as_ref().and_then(|o| o.build) else {
+        return;
+    };
+    if build < 20348 {
+        return;
+    }
+    let t13 = schannel::protocol_state(snap, Protocol::Tls13, Role::Server);
+    if t13.for_default_callers() != Some(true) {
+        return;
+    }
+    let Some((n, ev_events)) = events_by(snap, |e| is_schannel(e) && e.id == 36877) else {
+        return;
+    };
+    let n = times(n);
+    for b in &snap.bindings {
+        let negotiates = b.flag_on("Negotiate Client Certificate");
+        if negotiates || b.flag_on("Disable TLS1.3") {
+            continue;
+        }
+        let sel = b.key.netsh_selector();
+        let mut ev = vec![b.evidence.clone()];
+        ev.extend(ev_events.iter().cloned());
+        let after = if build >= 26100 {
+            "the request fails with HTTP 500 and 0x80070032 (ERROR_NOT_SUPPORTED)"
+        } else {
+            "the connection is reset (ERR_CONNECTION_RESET)"
+        };
+        out.push(
+            finding(
+                Code::Tls13ClientCertificate,
+                Severity::Error,
+                format!(
+                    "binding {} does not negotiate client certificates in the handshake while TLS 1.3 is on (build {build}) \
+                     and clients present certificates (Schannel 36877, {n}): TLS 1.3 cannot renegotiate, so when a site asks \
+                     for the certificate later {after}",
+                    key_text(&b.key)
+                ),
+                ev,
+            )
+            .headline("TLS 1.3 with late client-certificate request")
+            .remedies(vec![
+                format!(
+                    "Ask for the certificate in the initial handshake: recreate the binding with `clientcertnegotiation=enable` \
+                     (`netsh http delete sslcert {sel}` then `netsh http add sslcert {sel} certhash={} appid={} clientcertnegotiation=enable`)",
+                    thumb(b),
+                    b.app_id.as_deref().unwrap_or("<app id>")
+                ),
+                "Or disable TLS 1.3 on that binding (IIS: \"Disable TLS 1.3 over TCP\"; netsh: `disabletls13=enable`)".into(),
             ]),
         );
     }
