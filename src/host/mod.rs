@@ -66,8 +66,19 @@ pub struct SourceFile {
     pub name: String,
     /// Detected text encoding.
     pub encoding: Encoding,
-    /// Sections recognised, in file order, with their first line.
+    /// Sections recognised, in file order, with their first line (JSON:
+    /// `[{"kind": "ssl-cert", "line": 2}]`).
+    #[serde(serialize_with = "sections_as_objects")]
     pub sections: Vec<(Kind, usize)>,
+}
+
+fn sections_as_objects<S: serde::Serializer>(v: &[(Kind, usize)], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Section {
+        kind: Kind,
+        line: usize,
+    }
+    s.collect_seq(v.iter().map(|&(kind, line)| Section { kind, line }))
 }
 
 /// Windows version, for the protocol and cipher defaults (spec §2.12, §3.2).
