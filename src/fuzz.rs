@@ -129,6 +129,16 @@ pub fn certificate(data: &[u8]) -> u64 {
     issues.len() as u64 + c.san.len() as u64
 }
 
+/// Host exports: decoding, sniffing, every parser, the rules, and the
+/// join with a handshake to the bound port.
+pub fn host(data: &[u8]) -> u64 {
+    let mut snap = crate::host::Snapshot::default();
+    snap.add_bytes("fuzz.txt", data);
+    let host = crate::host::join::Host::new("fuzz".into(), snap);
+    let n = host.findings.len() + host.snap.warnings.len();
+    n as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +176,34 @@ mod tests {
             tls(&f);
             certificate(&f);
         }
+    }
+
+    fn host_files(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("host fixtures") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                host_files(&p, out);
+            } else if p.extension().is_some_and(|x| x != "sh") {
+                out.push(std::fs::read(p).expect("host fixture"));
+            }
+        }
+    }
+
+    #[test]
+    fn fuzz_host_on_host_fixtures_and_cuts_do_not_panic() {
+        let mut files = Vec::new();
+        host_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hosts"),
+            &mut files,
+        );
+        assert!(files.len() >= 20);
+        let mut found = 0;
+        for f in &files {
+            found += host(f);
+            for cut in [1, 7, f.len() / 3, f.len() / 2, f.len().saturating_sub(3)] {
+                host(&f[..cut.min(f.len())]);
+            }
+        }
+        assert!(found > 0);
     }
 }
