@@ -1408,10 +1408,14 @@ fn server_protocols(snap: &Snapshot, out: &mut Vec<Finding>) {
 }
 
 fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
-    for k in schannel::unsupported_protocol_keys(snap) {
-        if k.protocol != Protocol::Tls13 {
-            continue;
-        }
+    // One finding per protocol (its key, and `Client`/`Server` below it, are
+    // one fact), naming the protocol key to delete.
+    let inert: Vec<schannel::InertKey> = schannel::unsupported_protocol_keys(snap)
+        .into_iter()
+        .filter(|k| k.protocol == Protocol::Tls13)
+        .collect();
+    if let Some(first) = inert.first() {
+        let key = protocol_key(&first.path);
         out.push(
             finding(
                 Code::Tls13UnsupportedOs,
@@ -1419,12 +1423,12 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 format!(
                     "TLS 1.3 keys on build {} (TLS 1.3 needs Windows Server 2022, build 20348): ignored at best, and \
                      Microsoft calls it not a safe configuration",
-                    k.build
+                    first.build
                 ),
-                vec![k.evidence.clone()],
+                inert.iter().map(|k| k.evidence.clone()).collect(),
             )
             .headline("TLS 1.3 keys on an OS without TLS 1.3")
-            .remedies(vec![format!("Delete the key: `reg delete \"{}\" /f`", k.path)]),
+            .remedies(vec![format!("Delete the key: `reg delete \"{key}\" /f`")]),
         );
     }
     for w in schannel::wrong_type_values(snap) {
@@ -1440,8 +1444,10 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
             )
             .headline("SCHANNEL value of the wrong type")
             .remedies(vec![format!(
-                "Recreate it as a DWORD: `reg add \"{}\" /v {} /t REG_DWORD /d <0 or 1> /f`",
-                w.path, w.value.name
+                "Recreate it as a DWORD: `reg add \"{}\" /v {} /t REG_DWORD /d {} /f`",
+                w.path,
+                reg_name(&w.value.name),
+                number_in(&w.value.data).map_or_else(|| "<0 or 1>".to_string(), |n| n.to_string())
             )]),
         );
     }
@@ -1450,18 +1456,48 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
             .suggestion
             .map(|s| format!(" (meant `{s}`?)"))
             .unwrap_or_default();
+        let parent = k.path.rsplit_once('\\').map_or("", |(p, _)| p);
+        let fix = match k.suggestion {
+            Some(s) => format!(
+                "Copy it to the exact name, then delete it: `reg copy \"{}\" \"{parent}\\{s}\" /s /f` and `reg delete \"{}\" /f`",
+                k.path, k.path
+            ),
+            None => format!(
+                "Delete it: `reg delete \"{}\" /f`, and set the values under the exact names (`TLS 1.2`, one space; roles `Client` and `Server`)",
+                k.path
+            ),
+        };
         out.push(
             finding(
                 Code::RegistryUnknownKey,
                 Severity::Warning,
-                format!("SCHANNEL ignores the key `{}`{hint} under {}: its values have no effect", k.name, k.path),
+                format!(
+                    "SCHANNEL ignores the key `{}`{hint} under {parent}: its values have no effect",
+                    k.name
+                ),
                 vec![k.evidence.clone()],
             )
             .headline("SCHANNEL key Windows ignores")
-            .remedies(vec!["Rename the key to the exact spelling (`TLS 1.2`, one space; roles `Client` and `Server`) or delete it".into()]),
+            .remedies(vec![fix]),
         );
     }
     for m in schannel::misplaced_values(snap) {
+        let name = reg_name(&m.value.name);
+        let delete = format!("`reg delete \"{}\" /v {name} /f`", m.path);
+        let fix = match (m.why, schannel::dword(&m.value)) {
+            (schannel::Misplacement::OnProtocolKey, Some(n))
+                if m.value.name.eq_ignore_ascii_case("Enabled")
+                    || m.value.name.eq_ignore_ascii_case("DisabledByDefault") =>
+            {
+                format!(
+                    "Move it under the role key: `reg add \"{}\\Server\" /v {name} /t REG_DWORD /d {n} /f` (and `\\Client` if meant), then {delete}",
+                    m.path
+                )
+            }
+            _ => format!(
+                "Delete it: {delete}; Schannel reads only `Enabled` and `DisabledByDefault` under `<protocol>\\Server` and `\\Client`"
+            ),
+        };
         out.push(
             finding(
                 Code::RegistryUnknownKey,
@@ -1473,7 +1509,7 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 vec![m.value.evidence.clone()],
             )
             .headline("SCHANNEL key Windows ignores")
-            .remedies(vec!["Move the value under `<protocol>\\Server` (and `\\Client`)".into()]),
+            .remedies(vec![fix]),
         );
     }
     let odd: Vec<(Protocol, Role, super::RegValue)> = schannel::nonstandard_enabled(snap);
@@ -1489,47 +1525,83 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 odd.iter().map(|(_, _, v)| v.evidence.clone()).collect(),
             )
             .headline("non-standard SCHANNEL value")
-            .remedies(vec!["Nothing to fix for TLS; set them to 1 if an audit tool flags them".into()]),
+            .remedies(
+                std::iter::once("Nothing to fix for TLS; if an audit tool flags them, set them to 1:".to_string())
+                    .chain(odd.iter().map(|(p, role, _)| {
+                        format!("`reg add \"{}\" /v Enabled /t REG_DWORD /d 1 /f`", p.key_path(*role))
+                    }))
+                    .collect(),
+            ),
         );
     }
-    let half: Vec<Evidence> = schannel::protocol_states(snap, Role::Server)
+    let half: Vec<(Protocol, Role, ProtoState)> = [Role::Server, Role::Client]
         .into_iter()
-        .chain(schannel::protocol_states(snap, Role::Client))
-        .filter(|(_, s)| s.is_half_disabled())
-        .flat_map(|(_, s)| s.evidence())
+        .flat_map(|role| {
+            schannel::protocol_states(snap, role)
+                .into_iter()
+                .filter(|(_, s)| s.is_half_disabled())
+                .map(move |(p, s)| (p, role, s))
+        })
         .collect();
     let mism = schannel::role_mismatches(snap);
     if !half.is_empty() || !mism.is_empty() {
-        let mut ev = half;
+        let mut ev: Vec<Evidence> = half.iter().flat_map(|(_, _, s)| s.evidence()).collect();
         ev.extend(mism.iter().flat_map(|m| {
             let mut e = m.client.evidence();
             e.extend(m.server.evidence());
             e
         }));
-        let what: Vec<String> = mism
+        let mut what: Vec<String> = Vec::new();
+        if !half.is_empty() {
+            let list: Vec<String> = half
+                .iter()
+                .map(|(p, role, s)| format!("{p}\\{} ({})", role.name(), values_text(s)))
+                .collect();
+            what.push(format!(
+                "`Enabled` and `DisabledByDefault` disagree for {}: IIS treats it as off, apps that ask for it by name still get it",
+                list.join(", ")
+            ));
+        }
+        if !mism.is_empty() {
+            let list: Vec<String> = mism
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} (Client {}, Server {})",
+                        m.protocol,
+                        m.client.describe(),
+                        m.server.describe()
+                    )
+                })
+                .collect();
+            what.push(format!(
+                "Client and Server settings differ: {}",
+                list.join("; ")
+            ));
+        }
+        let mut fixes: Vec<String> = half
             .iter()
-            .map(|m| {
+            .map(|(p, role, _)| {
+                let key = p.key_path(*role);
                 format!(
-                    "{} (Client {}, Server {})",
-                    m.protocol,
-                    m.client.describe(),
-                    m.server.describe()
+                    "{p}\\{}: off, as IIS has it now: `reg add \"{key}\" /v Enabled /t REG_DWORD /d 0 /f` and `reg add \"{key}\" /v DisabledByDefault /t REG_DWORD /d 1 /f`; or on: {}",
+                    role.name(),
+                    enable_commands(*p, *role)
                 )
             })
             .collect();
+        if !mism.is_empty() {
+            fixes.push("Set both values the same way under Client and Server".into());
+        }
         out.push(
             finding(
                 Code::ProtocolHalfDisabled,
                 Severity::Info,
-                if what.is_empty() {
-                    "`Enabled` and `DisabledByDefault` disagree for a protocol: IIS treats it as off, apps that ask for it by name still get it".into()
-                } else {
-                    format!("Client and Server settings differ: {}", what.join("; "))
-                },
+                what.join("; "),
                 ev,
             )
             .headline("inconsistent SCHANNEL protocol settings")
-            .remedies(vec!["Set both values the same way under Client and Server".into()]),
+            .remedies(fixes),
         );
     }
     if let Some((0, v)) = schannel::event_logging(snap) {
@@ -1544,6 +1616,56 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
             .remedies(vec!["`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\" /v EventLogging /t REG_DWORD /d 1 /f`, then reboot".into()]),
         );
     }
+}
+
+/// The protocol key of a path below `…\Protocols` (`…\Protocols\TLS 1.3\Server`
+/// → `…\Protocols\TLS 1.3`), as written.
+fn protocol_key(path: &str) -> String {
+    let parts: Vec<&str> = path.split('\\').collect();
+    match parts
+        .iter()
+        .rposition(|p| p.eq_ignore_ascii_case("Protocols"))
+    {
+        Some(i) if i + 1 < parts.len() => parts[..=i + 1].join("\\"),
+        _ => path.to_string(),
+    }
+}
+
+/// A value name for `reg … /v`, quoted when it holds a blank.
+fn reg_name(name: &str) -> String {
+    if name.contains(char::is_whitespace) {
+        format!("\"{name}\"")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The number a wrongly typed value holds (`"0"`, `"0x1"`, a small QWORD).
+fn number_in(data: &super::RegData) -> Option<u32> {
+    use super::RegData;
+    match data {
+        RegData::Sz(t) | RegData::ExpandSz(t) => {
+            let t = t.trim();
+            match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None => t.parse().ok(),
+            }
+        }
+        RegData::Qword(n) => u32::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+/// `Enabled=0x0, DisabledByDefault=0x0` of a state's values.
+fn values_text(s: &ProtoState) -> String {
+    s.values()
+        .iter()
+        .map(|v| match schannel::dword(v) {
+            Some(n) => format!("{}=0x{n:x}", v.name),
+            None => v.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
@@ -1674,32 +1796,60 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
         })
     };
     use schannel::SwitchKind::{Cipher, KeyExchange};
-    let mut dead: Vec<Evidence> = Vec::new();
+    let mut dead: Vec<&schannel::Switch> = Vec::new();
     let mut why = Vec::new();
     if let (Some(e), Some(d)) = (off(KeyExchange, "ECDH"), off(KeyExchange, "Diffie-Hellman")) {
         if let Some(p) = off(KeyExchange, "PKCS") {
             why.push("every key exchange (PKCS, ECDH, Diffie-Hellman) is disabled".to_string());
-            dead.extend([p.evidence.clone(), e.evidence.clone(), d.evidence.clone()]);
+            dead.extend([p, e, d]);
         } else {
             why.push(
                 "ECDH and Diffie-Hellman are disabled: no forward secrecy, and TLS 1.3 cannot run"
                     .to_string(),
             );
-            dead.extend([e.evidence.clone(), d.evidence.clone()]);
+            dead.extend([e, d]);
         }
     } else if let Some(p) = off(KeyExchange, "PKCS") {
         why.push("`KeyExchangeAlgorithms\\PKCS` is disabled: with an RSA certificate every RSA-authenticated suite is gone".to_string());
-        dead.push(p.evidence.clone());
+        dead.push(p);
     }
     if let (Some(a), Some(b)) = (off(Cipher, "AES 128/128"), off(Cipher, "AES 256/256")) {
         why.push("both AES ciphers are disabled".to_string());
-        dead.extend([a.evidence.clone(), b.evidence.clone()]);
+        dead.extend([a, b]);
     }
     if !why.is_empty() {
+        // The `Enabled` line shows the fact; deleting the key restores the
+        // default (enabled).
+        let ev: Vec<Evidence> = dead
+            .iter()
+            .map(|s| {
+                s.value
+                    .as_ref()
+                    .map_or_else(|| s.evidence.clone(), |v| v.evidence.clone())
+            })
+            .collect();
+        let deletes: Vec<String> = dead
+            .iter()
+            .map(|s| format!("`reg delete \"{}\" /f`", s.path))
+            .collect();
         out.push(
-            finding(Code::NoUsableCipherSuite, Severity::Warning, format!("legacy SCHANNEL switches remove usable suites: {}", why.join("; ")), dead)
-                .headline("no usable cipher suite")
-                .remedies(vec!["Set `Enabled`=0xffffffff (or delete the key) under SCHANNEL\\KeyExchangeAlgorithms\\<name> and SCHANNEL\\Ciphers\\<name>, then reboot; control suites with the cipher-suite order instead".into()]),
+            finding(
+                Code::NoUsableCipherSuite,
+                Severity::Warning,
+                format!(
+                    "legacy SCHANNEL switches remove usable suites: {}",
+                    why.join("; ")
+                ),
+                ev,
+            )
+            .headline("no usable cipher suite")
+            .remedies(vec![
+                format!(
+                    "Delete the switches (their default is enabled): {}, then reboot",
+                    deletes.join(" and ")
+                ),
+                "Control suites with the cipher-suite order instead of these switches".into(),
+            ]),
         );
     }
 }
@@ -1740,11 +1890,25 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
         );
     }
     for m in schannel::dotnet_view_mismatches(snap) {
-        let ev: Vec<Evidence> = [m.native.as_ref(), m.wow6432.as_ref()]
+        // The value's line, or the key's when the value is not set there.
+        let line = |v: &Option<super::RegValue>, wow: bool| {
+            v.as_ref().map(|v| v.evidence.clone()).or_else(|| {
+                snap.registry
+                    .key(&m.framework.key_path(wow))
+                    .map(|k| k.evidence.clone())
+            })
+        };
+        let ev: Vec<Evidence> = [line(&m.native, false), line(&m.wow6432, true)]
             .into_iter()
             .flatten()
-            .map(|v| v.evidence.clone())
             .collect();
+        let set = |wow: bool| {
+            format!(
+                "`reg add \"{}\" /v {} /t REG_DWORD /d 1 /f`",
+                m.framework.key_path(wow),
+                m.name
+            )
+        };
         out.push(
             finding(
                 Code::DotnetLegacyTls,
@@ -1753,7 +1917,7 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
                 ev,
             )
             .headline(".NET apps limited to old TLS")
-            .remedies(vec!["Set the same value under both `SOFTWARE\\Microsoft\\.NETFramework\\…` and `SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\…`".into()]),
+            .remedies(vec![format!("Set it to 1 in both views: {} and {}, then restart the apps", set(false), set(true))]),
         );
     }
     let old_os = snap
@@ -1787,7 +1951,14 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
                 vec![v.evidence],
             )
             .headline("FIPS policy on")
-            .remedies(vec!["Confirm it is intended (HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy `Enabled`)".into()]),
+            .remedies(vec![
+                "Confirm it is intended (a security baseline may require it)".into(),
+                if snap.registry.value(schannel::FIPS_POLICY, "Enabled").is_some() {
+                    format!("If not: `reg add \"{}\" /v Enabled /t REG_DWORD /d 0 /f`, then reboot", schannel::FIPS_POLICY)
+                } else {
+                    "If not: `reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\" /v FIPSAlgorithmPolicy /t REG_DWORD /d 0 /f`, then reboot".into()
+                },
+            ]),
         );
     }
 }
@@ -1795,6 +1966,157 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::Encoding;
+
+    /// A snapshot of exports given as (file name, text).
+    fn snap(files: &[(&str, &str)]) -> Snapshot {
+        let mut s = Snapshot::default();
+        for (name, text) in files {
+            s.add_text(name, Encoding::Utf8, text);
+        }
+        s
+    }
+
+    fn by_code(snap: &Snapshot, code: Code) -> Vec<Finding> {
+        evaluate(snap)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect()
+    }
+
+    const P: &str =
+        r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols";
+
+    #[test]
+    fn tls13_keys_on_2019_one_finding_deleting_the_protocol_key() {
+        let q = format!(
+            "{P}\\TLS 1.3\n\n{P}\\TLS 1.3\\Client\n    Enabled    REG_DWORD    0x1\n\n\
+             {P}\\TLS 1.3\\Server\n    Enabled    REG_DWORD    0x1\n"
+        );
+        let s = snap(&[
+            ("q.txt", &q),
+            ("ver.txt", "Microsoft Windows [Version 10.0.17763.1]\n"),
+        ]);
+        let f = by_code(&s, Code::Tls13UnsupportedOs);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].evidence.len(), 3);
+        assert_eq!(
+            f[0].remedies,
+            [format!("Delete the key: `reg delete \"{P}\\TLS 1.3\" /f`")]
+        );
+    }
+
+    #[test]
+    fn wrong_type_fix_writes_the_number_the_string_held() {
+        let r = format!(
+            "Windows Registry Editor Version 5.00\n\n[{P}\\TLS 1.0\\Server]\n\"Enabled\"=\"0\"\n"
+        );
+        let f = by_code(&snap(&[("x.reg", &r)]), Code::RegistryWrongType);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].remedies[0].ends_with(&format!(
+                "`reg add \"{P}\\TLS 1.0\\Server\" /v Enabled /t REG_DWORD /d 0 /f`"
+            )),
+            "{:?}",
+            f[0].remedies
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_its_parent_and_the_copy_command() {
+        let q = format!("{P}\\TLS1.2\\Server\n    Enabled    REG_DWORD    0x1\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::RegistryUnknownKey);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].message
+                .contains(&format!("`TLS1.2` (meant `TLS 1.2`?) under {P}:")),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].remedies[0].contains(&format!(
+            "`reg copy \"{P}\\TLS1.2\" \"{P}\\TLS 1.2\" /s /f` and `reg delete \"{P}\\TLS1.2\" /f`"
+        )));
+    }
+
+    #[test]
+    fn value_on_protocol_key_moved_under_server() {
+        let q = format!("{P}\\TLS 1.2\n    Enabled    REG_DWORD    0x1\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::RegistryUnknownKey);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].remedies[0].contains(&format!(
+            "`reg add \"{P}\\TLS 1.2\\Server\" /v Enabled /t REG_DWORD /d 1 /f`"
+        )));
+        assert!(f[0].remedies[0].contains(&format!("`reg delete \"{P}\\TLS 1.2\" /v Enabled /f`")));
+    }
+
+    #[test]
+    fn nonstandard_enabled_remedy_sets_each_value_to_one() {
+        let q = format!("{P}\\TLS 1.2\\Server\n    Enabled    REG_DWORD    0xffffffff\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::RegistryNonstandardValue);
+        assert_eq!(f[0].remedies.len(), 2);
+        assert_eq!(
+            f[0].remedies[1],
+            format!(
+                "`reg add \"{}\" /v Enabled /t REG_DWORD /d 1 /f`",
+                Protocol::Tls12.key_path(Role::Server)
+            )
+        );
+    }
+
+    #[test]
+    fn half_disabled_names_the_protocol_and_both_ways_out() {
+        let q = format!(
+            "{P}\\TLS 1.1\\Server\n    Enabled    REG_DWORD    0x1\n    DisabledByDefault    REG_DWORD    0x1\n"
+        );
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::ProtocolHalfDisabled);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .contains("TLS 1.1\\Server (Enabled=0x1, DisabledByDefault=0x1)"),
+            "{}",
+            f[0].message
+        );
+        let key = Protocol::Tls11.key_path(Role::Server);
+        assert!(f[0].remedies[0].contains(&format!(
+            "`reg add \"{key}\" /v DisabledByDefault /t REG_DWORD /d 1 /f`"
+        )));
+        assert!(f[0].remedies[0].contains(&enable_commands(Protocol::Tls11, Role::Server)));
+    }
+
+    #[test]
+    fn legacy_switches_show_enabled_lines_and_delete_the_keys() {
+        let k = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\KeyExchangeAlgorithms";
+        let q = format!("{k}\\PKCS\n    Enabled    REG_DWORD    0x0\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::NoUsableCipherSuite);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].line, 2);
+        assert_eq!(f[0].evidence[0].text, "Enabled    REG_DWORD    0x0");
+        assert!(f[0].remedies[0].contains(&format!("`reg delete \"{k}\\PKCS\" /f`")));
+    }
+
+    #[test]
+    fn dotnet_views_differ_both_lines_and_both_commands() {
+        let q = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\n    SystemDefaultTlsVersions    REG_DWORD    0x1\n\n\
+                 HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319\n    SchUseStrongCrypto    REG_DWORD    0x1\n    SystemDefaultTlsVersions    REG_DWORD    0x1\n";
+        let f = by_code(&snap(&[("q.txt", q)]), Code::DotnetLegacyTls);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].evidence.len(), 2);
+        for wow in [false, true] {
+            assert!(f[0].remedies[0].contains(&format!(
+                "`reg add \"{}\" /v SchUseStrongCrypto /t REG_DWORD /d 1 /f`",
+                schannel::Framework::V4.key_path(wow)
+            )));
+        }
+    }
+
+    #[test]
+    fn fips_remedy_turns_it_off_when_not_required() {
+        let q = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy\n    Enabled    REG_DWORD    0x1\n";
+        let f = by_code(&snap(&[("q.txt", q)]), Code::FipsMode);
+        assert!(f[0].remedies[1].contains(
+            "`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy\" /v Enabled /t REG_DWORD /d 0 /f`"
+        ));
+    }
 
     #[test]
     fn date_unix_seconds_civil() {
