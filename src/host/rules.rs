@@ -223,8 +223,9 @@ fn binding_hash_and_app_id(snap: &Snapshot, out: &mut Vec<Finding>) {
         let sel = b.key.netsh_selector();
         let readd = format!(
             "Recreate it: in IIS Manager edit the site's https binding and pick the certificate again, or \
-             `netsh http add sslcert {sel} certhash=<thumbprint> appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} \
-             certstorename=MY`; then `net stop http /y` and `net start w3svc`"
+             `netsh http add sslcert {sel} certhash={} appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} \
+             certstorename=MY`; then `net stop http /y` and `net start w3svc`",
+            thumb(b)
         );
         if empty {
             let raw = b.field("Certificate Hash").unwrap_or("").trim();
@@ -382,10 +383,29 @@ fn no_private_key(snap: &Snapshot, out: &mut Vec<Finding>) {
             )
             .headline("certificate has no private key")
             .remedies(vec![
-                "`certutil -store my` to find the bound certificate, then `certutil -repairstore my \"<thumbprint>\"`".into(),
+                repairstore_bound(snap),
                 "Or import the .pfx that holds the key and rebind the certificate".into(),
             ]),
         );
+    }
+}
+
+/// `certutil -repairstore` for each bound certificate, or how to find it
+/// when no binding was supplied.
+fn repairstore_bound(snap: &Snapshot) -> String {
+    let mut cmds: Vec<String> = Vec::new();
+    for b in &snap.bindings {
+        if let Some(h) = &b.cert_hash {
+            let c = format!("`certutil -repairstore {} \"{h}\"`", binding_store(b));
+            if !cmds.contains(&c) {
+                cmds.push(c);
+            }
+        }
+    }
+    if cmds.is_empty() {
+        "`certutil -store my` to find the bound certificate, then `certutil -repairstore my \"<thumbprint>\"`".into()
+    } else {
+        format!("For the bound certificate: {}", cmds.join(" or "))
     }
 }
 
@@ -599,19 +619,55 @@ fn validity(snap: &Snapshot, out: &mut Vec<Finding>) {
         out.push(
             finding(
                 code,
-                if b.is_some() { Severity::Error } else { Severity::Warning },
-                format!("certificate {}{} {what} (judged at {})", cert_name(c), bound_by(b), date(at)),
+                if b.is_some() {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                format!(
+                    "certificate {}{} {what} (judged at {})",
+                    cert_name(c),
+                    bound_by(b),
+                    date(at)
+                ),
                 vec![c.evidence.clone()],
             )
-            .headline(if code == Code::CertificateExpired { "certificate expired" } else { "certificate not yet valid" })
+            .headline(if code == Code::CertificateExpired {
+                "certificate expired"
+            } else {
+                "certificate not yet valid"
+            })
             .remedies(vec![
                 "Renew the certificate, import it into LocalMachine\\My with its key".into(),
                 format!(
-                    "Rebind every binding that uses {t} (IP and SNI): IIS Manager, or `netsh http update sslcert \
-                     ipport=<ip:port> certhash=<new thumbprint> appid=<app id>`"
+                    "Rebind every binding that uses {t} (IP and SNI): IIS Manager, or {}",
+                    rebind_commands(snap, c)
                 ),
             ]),
         );
+    }
+}
+
+/// `netsh http update sslcert` for each binding that uses `c` (the generic
+/// form when no binding names it).
+fn rebind_commands(snap: &Snapshot, c: &Cert) -> String {
+    let cmds: Vec<String> = snap
+        .bindings
+        .iter()
+        .filter(|b| b.cert_hash.is_some() && b.cert_hash == c.thumbprint)
+        .map(|b| {
+            format!(
+                "`netsh http update sslcert {} certhash=<new thumbprint> appid={}`",
+                b.key.netsh_selector(),
+                b.app_id.as_deref().unwrap_or("<app id>")
+            )
+        })
+        .collect();
+    if cmds.is_empty() {
+        "`netsh http update sslcert ipport=<ip:port> certhash=<new thumbprint> appid=<app id>`"
+            .into()
+    } else {
+        cmds.join(" and ")
     }
 }
 
@@ -666,8 +722,9 @@ fn sni_name(snap: &Snapshot, out: &mut Vec<Finding>) {
                 .headline("certificate name mismatch")
                 .remedies(vec![format!(
                     "Bind a certificate whose Subject Alternative Name covers {host}: `netsh http update sslcert \
-                     hostnameport={host}:{} certhash=<thumbprint> appid=<app id> certstorename=MY`",
-                    b.key.port()
+                     hostnameport={host}:{} certhash=<thumbprint> appid={} certstorename=MY`",
+                    b.key.port(),
+                    b.app_id.as_deref().unwrap_or("<app id>")
                 )]),
             );
         }
@@ -1050,51 +1107,141 @@ fn events_by(snap: &Snapshot, pred: impl Fn(&Event) -> bool) -> Option<(usize, V
     ))
 }
 
+/// The endpoints (`0.0.0.0:443`, `www.contoso.com:443`) HTTP.sys events
+/// with `id` name, distinct, in file order.
+fn http_endpoints(snap: &Snapshot, id: u32) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in snap.events.iter().filter(|e| is_httpsys(e) && e.id == id) {
+        if let Some(ep) = super::events::http_endpoint(e)
+            && !out.contains(&ep)
+        {
+            out.push(ep);
+        }
+    }
+    out
+}
+
+/// The netsh selector of an event's endpoint: `ipport=…` for an address,
+/// `hostnameport=…` for a name.
+fn endpoint_selector(ep: &str) -> String {
+    match super::netstat::parse_socket_addr(ep) {
+        Some(a) => format!("ipport={a}"),
+        None => format!("hostnameport={ep}"),
+    }
+}
+
+/// `endpoint 0.0.0.0:443`, `endpoints a, b`, or `an endpoint`.
+fn endpoints_text(eps: &[String]) -> String {
+    match eps {
+        [] => "an endpoint".into(),
+        [one] => format!("endpoint {one}"),
+        many => format!("endpoints {}", many.join(", ")),
+    }
+}
+
 fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15021) {
         let n = times(n);
+        let eps = http_endpoints(snap, 15021);
+        let checks: Vec<String> = eps
+            .iter()
+            .map(|ep| {
+                let sel = endpoint_selector(ep);
+                let cert = snap
+                    .bindings
+                    .iter()
+                    .find(|b| b.key.netsh_selector() == sel)
+                    .and_then(|b| {
+                        Some(format!(
+                            "certutil -store {} {}",
+                            binding_store(b),
+                            b.cert_hash.as_deref()?
+                        ))
+                    })
+                    .unwrap_or_else(|| "certutil -store my <thumbprint>".into());
+                format!("`netsh http show sslcert {sel}` and `{cert}`")
+            })
+            .collect();
+        let check = if checks.is_empty() {
+            "`netsh http show sslcert` and `certutil -store my <thumbprint>`".to_string()
+        } else {
+            checks.join("; ")
+        };
         out.push(
             finding(
                 Code::BindingErrorEvent,
                 Severity::Warning,
-                format!("HTTP.sys event 15021 ({n}): it could not use an endpoint's SSL configuration (certificate missing, key not readable, or wrong store)"),
+                format!("HTTP.sys event 15021 ({n}): it could not use the SSL configuration of {} (certificate missing, key not readable, or wrong store)", endpoints_text(&eps)),
                 ev,
             )
             .headline("HTTP.sys could not use a binding")
-            .remedies(vec![
-                "Check the endpoint's certificate with `netsh http show sslcert` and `certutil -store my <thumbprint>`; rebind it".into(),
-            ]),
+            .remedies(vec![format!("Check the endpoint's certificate with {check}; rebind it")]),
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15300) {
         let n = times(n);
+        let eps = http_endpoints(snap, 15300);
+        let adds: Vec<String> = if eps.is_empty() {
+            vec!["ipport=<ip:port>".into()]
+        } else {
+            eps.iter().map(|ep| endpoint_selector(ep)).collect()
+        };
+        let adds: Vec<String> = adds
+            .iter()
+            .map(|sel| {
+                format!("`netsh http add sslcert {sel} certhash=<thumbprint> appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} certstorename=MY`")
+            })
+            .collect();
         out.push(
             finding(
                 Code::BindingDeletedEvent,
                 Severity::Warning,
-                format!("HTTP.sys event 15300 ({n}): SSL certificate settings were deleted for an endpoint"),
+                format!("HTTP.sys event 15300 ({n}): SSL certificate settings were deleted for {}", endpoints_text(&eps)),
                 ev,
             )
             .headline("SSL binding deleted")
             .remedies(vec![
-                "Re-add the binding (IIS Manager, or `netsh http add sslcert ipport=<ip:port> certhash=<thumbprint> appid=<app id>`)".into(),
+                format!("Re-add the binding (IIS Manager, or {})", adds.join(" and ")),
                 "If it keeps disappearing: remove the legacy IIS 6 metabase property 5506 from applicationHost.config `<customMetadata>`".into(),
             ]),
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15005) {
         let n = times(n);
+        let eps = http_endpoints(snap, 15005);
+        let mut ips: Vec<String> = Vec::new();
+        for ep in &eps {
+            let ip = super::netstat::parse_socket_addr(ep)
+                .map(|a| a.ip())
+                .or_else(|| ep.trim_matches(['[', ']']).parse::<IpAddr>().ok());
+            if let Some(ip) = ip.map(|ip| ip.to_string())
+                && !ips.contains(&ip)
+            {
+                ips.push(ip);
+            }
+        }
+        let deletes: Vec<String> = if ips.is_empty() {
+            vec!["`netsh http delete iplisten ipaddress=<IP>`".into()]
+        } else {
+            ips.iter()
+                .map(|ip| format!("`netsh http delete iplisten ipaddress={ip}`"))
+                .collect()
+        };
         out.push(
             finding(
                 Code::IpListenExcludes,
                 Severity::Error,
-                format!("HTTP.sys event 15005 ({n}): it could not bind to an address of its IP listen list"),
+                format!(
+                    "HTTP.sys event 15005 ({n}): it could not bind to {} of its IP listen list",
+                    if eps.is_empty() { "an address".to_string() } else { eps.join(", ") }
+                ),
                 ev,
             )
             .headline("IP listen list leaves out the address")
-            .remedies(vec![
-                "`netsh http show iplisten`; delete stale entries with `netsh http delete iplisten ipaddress=<IP>`, then `net stop http /y` and `net start w3svc`".into(),
-            ]),
+            .remedies(vec![format!(
+                "Delete the stale entry from the IP listen list (`netsh http show iplisten` lists them): {}, then `net stop http /y` and `net start w3svc`",
+                deletes.join(" and ")
+            )]),
         );
     }
 }
@@ -1205,10 +1352,8 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
             )
             .headline("client-side protocol disabled")
             .remedies(vec![
-                "Let .NET use the OS defaults: set `SchUseStrongCrypto`=1 and `SystemDefaultTlsVersions`=1 under \
-                 HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319 and HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then restart the app"
-                    .into(),
-                "Make sure `SCHANNEL\\Protocols\\TLS 1.2\\Client` is not disabled".into(),
+                format!("Let .NET use the OS defaults: {}, then restart the app", dotnet_fix()),
+                format!("Make sure TLS 1.2 is on for clients: {}", enable_commands(Protocol::Tls12, Role::Client)),
             ]),
         );
     }
@@ -1858,6 +2003,21 @@ fn cipher_fix() -> String {
     "Restore a working list: `Get-TlsCipherSuite` shows what is on; add a common suite with `Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` or fix the \"SSL Cipher Suite Order\" policy".into()
 }
 
+/// The four `reg add` commands that let .NET 4 apps use the OS's protocols
+/// and strong crypto, in both registry views (spec §3.5).
+fn dotnet_fix() -> String {
+    let mut cmds = Vec::new();
+    for wow in [false, true] {
+        for name in ["SchUseStrongCrypto", "SystemDefaultTlsVersions"] {
+            cmds.push(format!(
+                "`reg add \"{}\" /v {name} /t REG_DWORD /d 1 /f`",
+                schannel::Framework::V4.key_path(wow)
+            ));
+        }
+    }
+    cmds.join(" and ")
+}
+
 fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
     let c10 = schannel::protocol_state(snap, Protocol::Tls10, Role::Client).for_default_callers();
     let c11 = schannel::protocol_state(snap, Protocol::Tls11, Role::Client).for_default_callers();
@@ -1884,9 +2044,7 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
                 ev,
             )
             .headline(".NET apps limited to old TLS")
-            .remedies(vec![
-                "`reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v SchUseStrongCrypto /t REG_DWORD /d 1 /f` and `… /v SystemDefaultTlsVersions /t REG_DWORD /d 1 /f`, the same under HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then restart the apps".into(),
-            ]),
+            .remedies(vec![format!("{}, then restart the apps", dotnet_fix())]),
         );
     }
     for m in schannel::dotnet_view_mismatches(snap) {
@@ -1925,21 +2083,54 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
         .as_ref()
         .and_then(|o| o.build)
         .is_some_and(|b| b <= 9200);
-    if old_os {
-        for w in schannel::winhttp(snap) {
-            if w.allows(Protocol::Tls12) == Some(false) || (w.mask().is_none()) {
-                out.push(
-                    finding(
-                        Code::WinhttpLegacyTls,
-                        Severity::Warning,
-                        "on this Windows version WinHTTP clients offer TLS 1.2 only when `DefaultSecureProtocols` includes 0x800".into(),
-                        snap.os.iter().map(|o| o.evidence.clone()).collect(),
-                    )
-                    .headline("WinHTTP without TLS 1.2")
-                    .remedies(vec!["Install KB3140245, then `reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp\" /v DefaultSecureProtocols /t REG_DWORD /d 0xA80 /f` (and under WOW6432Node)".into()]),
-                );
-                break;
-            }
+    if let (true, Some(os)) = (old_os, &snap.os) {
+        let lacking: Vec<schannel::WinHttp> = schannel::winhttp(snap)
+            .into_iter()
+            .filter(|w| w.allows(Protocol::Tls12) != Some(true))
+            .collect();
+        if !lacking.is_empty() {
+            let shown: Vec<String> = lacking
+                .iter()
+                .map(|w| {
+                    let view = if w.wow6432 { " in WOW6432Node" } else { "" };
+                    match w.mask() {
+                        Some(m) => {
+                            let ps: Vec<&str> = w.protocols().iter().map(|p| p.name()).collect();
+                            let ps = if ps.is_empty() {
+                                "none".to_string()
+                            } else {
+                                ps.join(", ")
+                            };
+                            format!("0x{m:x} ({ps}){view}")
+                        }
+                        None => format!("not a DWORD{view}"),
+                    }
+                })
+                .collect();
+            let mut ev = vec![os.evidence.clone()];
+            ev.extend(lacking.iter().map(|w| w.value.evidence.clone()));
+            let fixes: Vec<String> = lacking
+                .iter()
+                .map(|w| {
+                    let key = if w.wow6432 { schannel::WINHTTP_WOW } else { schannel::WINHTTP };
+                    let want = w.mask().map_or(0xA80, |m| m | Protocol::Tls12.winhttp_bit());
+                    format!("`reg add \"{key}\" /v DefaultSecureProtocols /t REG_DWORD /d 0x{want:X} /f`")
+                })
+                .collect();
+            out.push(
+                finding(
+                    Code::WinhttpLegacyTls,
+                    Severity::Warning,
+                    format!(
+                        "WinHTTP `DefaultSecureProtocols` is {}, without TLS 1.2 (0x800): on build {} WinHTTP clients then do not offer TLS 1.2",
+                        shown.join("; "),
+                        os.build.unwrap_or_default()
+                    ),
+                    ev,
+                )
+                .headline("WinHTTP without TLS 1.2")
+                .remedies(vec![format!("Install KB3140245, then {}", fixes.join(" and "))]),
+            );
         }
     }
     if let Some((true, v)) = schannel::fips(snap) {
@@ -2116,6 +2307,186 @@ mod tests {
         assert!(f[0].remedies[1].contains(
             "`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy\" /v Enabled /t REG_DWORD /d 0 /f`"
         ));
+    }
+
+    const TH: &str = "3b8f0c1e6a2d4f5b7c9e1a3d5f7b9c2e4a6d8f01";
+    const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
+
+    /// A `netsh http show sslcert` output of (label, key, hash, app id) records.
+    fn sslcert(records: &[(&str, &str, &str, &str)]) -> String {
+        let mut t = String::from("SSL Certificate bindings:\n-------------------------\n\n");
+        for (label, key, hash, app) in records {
+            t += &format!(
+                "    {label} : {key}\n    Certificate Hash             : {hash}\n    \
+                 Application ID               : {app}\n    Certificate Store Name       : MY\n\n"
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn zero_app_id_recreates_with_the_bindings_own_hash() {
+        let s = snap(&[(
+            "s.txt",
+            &sslcert(&[(
+                "IP:port",
+                "[::]:443",
+                TH,
+                "{00000000-0000-0000-0000-000000000000}",
+            )]),
+        )]);
+        let f = by_code(&s, Code::BindingZeroAppId);
+        assert!(f[0].remedies[1].contains(&format!(
+            "`netsh http add sslcert ipport=[::]:443 certhash={TH} appid={IIS} certstorename=MY`"
+        )));
+    }
+
+    #[test]
+    fn name_mismatch_fix_keeps_the_bindings_app_id() {
+        let cert = format!(
+            "my \"Personal\"\n================ Certificate 0 ================\nCertificate Extensions: 1\n    \
+             2.5.29.17: Flags = 0, Length = 1a\n    Subject Alternative Name\n        DNS Name=shop.contoso.com\n\n\
+             Cert Hash(sha1): {TH}\nEncryption test passed\n"
+        );
+        let app = "{5d89a20c-beab-4389-9447-324788eb944a}";
+        let s = snap(&[
+            (
+                "s.txt",
+                &sslcert(&[("Hostname:port", "www.contoso.com:443", TH, app)]),
+            ),
+            ("c.txt", &cert),
+        ]);
+        let f = by_code(&s, Code::CertificateNameMismatch);
+        assert!(f[0].remedies[0].contains(&format!(
+            "hostnameport=www.contoso.com:443 certhash=<thumbprint> appid={app} certstorename=MY`"
+        )));
+    }
+
+    #[test]
+    fn expired_fix_rebinds_every_binding_by_its_selector() {
+        let cert = format!(
+            "my \"Personal\"\n================ Certificate 0 ================\n NotBefore: 1/1/2017 9:00 AM\n \
+             NotAfter: 1/1/2019 9:00 AM\nCert Hash(sha1): {TH}\nEncryption test passed\n"
+        );
+        let mut s = snap(&[
+            (
+                "s.txt",
+                &sslcert(&[
+                    ("IP:port", "0.0.0.0:443", TH, IIS),
+                    ("Hostname:port", "www.contoso.com:443", TH, IIS),
+                ]),
+            ),
+            ("c.txt", &cert),
+        ]);
+        s.captured_at = Some(1_700_000_000);
+        let f = by_code(&s, Code::CertificateExpired);
+        assert_eq!(f.len(), 1);
+        for sel in ["ipport=0.0.0.0:443", "hostnameport=www.contoso.com:443"] {
+            assert!(
+                f[0].remedies[1].contains(&format!(
+                    "`netsh http update sslcert {sel} certhash=<new thumbprint> appid={IIS}`"
+                )),
+                "{:?}",
+                f[0].remedies
+            );
+        }
+    }
+
+    #[test]
+    fn event_36869_repairs_the_bound_certificate() {
+        let ev = "Event Type:\tError\nEvent Source:\tSchannel\nEvent ID:\t36869\nDescription:\nThe SSL server \
+                  credential's certificate does not have a private key information property attached to it.\n";
+        let s = snap(&[
+            ("s.txt", &sslcert(&[("IP:port", "0.0.0.0:443", TH, IIS)])),
+            ("e.txt", ev),
+        ]);
+        let f = by_code(&s, Code::CertificateNoPrivateKey);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].remedies[0],
+            format!("For the bound certificate: `certutil -repairstore my \"{TH}\"`")
+        );
+    }
+
+    fn http_event(id: u32, text: &str) -> String {
+        format!(
+            "Event[0]:\n  Log Name: System\n  Source: Microsoft-Windows-HttpEvent\n  Event ID: {id}\n  \
+             Level: Warning\n  Description: \n{text}\n"
+        )
+    }
+
+    #[test]
+    fn httpsys_event_fixes_name_the_endpoint() {
+        let s = snap(&[
+            ("s.txt", &sslcert(&[("IP:port", "0.0.0.0:443", TH, IIS)])),
+            (
+                "a.txt",
+                &http_event(
+                    15021,
+                    "An error occurred while using SSL configuration for endpoint 0.0.0.0:443.",
+                ),
+            ),
+            (
+                "b.txt",
+                &http_event(
+                    15300,
+                    "SSL Certificate Settings deleted for endpoint : www.contoso.com:443 .",
+                ),
+            ),
+            (
+                "c.txt",
+                &http_event(
+                    15005,
+                    "Unable to bind to the underlying transport for [fe80::1]:443. The IP Listen-Only list may contain a reference to an interface which may not exist on this machine.",
+                ),
+            ),
+        ]);
+        let f = by_code(&s, Code::BindingErrorEvent);
+        assert!(
+            f[0].message.contains("endpoint 0.0.0.0:443"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].remedies[0].contains(&format!(
+            "`netsh http show sslcert ipport=0.0.0.0:443` and `certutil -store my {TH}`"
+        )));
+        let f = by_code(&s, Code::BindingDeletedEvent);
+        assert!(f[0].remedies[0].contains(&format!(
+            "`netsh http add sslcert hostnameport=www.contoso.com:443 certhash=<thumbprint> appid={IIS} certstorename=MY`"
+        )));
+        let f = by_code(&s, Code::IpListenExcludes);
+        assert!(f[0].remedies[0].contains("`netsh http delete iplisten ipaddress=fe80::1`"));
+    }
+
+    #[test]
+    fn event_36871_fix_is_the_reg_commands() {
+        let x = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Schannel'/>\
+                 <EventID>36871</EventID></System><EventData><Data Name='Type'>client</Data>\
+                 <Data Name='ErrorState'>10013</Data></EventData></Event>\n";
+        let f = by_code(&snap(&[("e.xml", x)]), Code::ClientProtocolDisabled);
+        assert!(f[0].remedies[0].contains(&dotnet_fix()));
+        assert_eq!(dotnet_fix().matches("`reg add ").count(), 4);
+        assert!(f[0].remedies[1].contains(&enable_commands(Protocol::Tls12, Role::Client)));
+    }
+
+    #[test]
+    fn winhttp_finding_shows_the_value_and_completes_the_mask() {
+        let q = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp\n    \
+                 DefaultSecureProtocols    REG_DWORD    0x280\n";
+        let s = snap(&[
+            ("ver.txt", "Microsoft Windows [Version 6.2.9200]\n"),
+            ("w.txt", q),
+        ]);
+        let f = by_code(&s, Code::WinhttpLegacyTls);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("0x280 (TLS 1.0, TLS 1.1)"),
+            "{}",
+            f[0].message
+        );
+        let files: Vec<&str> = f[0].evidence.iter().map(|e| e.file.as_str()).collect();
+        assert_eq!(files, ["ver.txt", "w.txt"]);
+        assert!(f[0].remedies[0].contains("/v DefaultSecureProtocols /t REG_DWORD /d 0xA80 /f`"));
     }
 
     #[test]
