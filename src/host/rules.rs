@@ -1847,7 +1847,7 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
                     ev,
                 )
                 .headline("no usable cipher suite")
-                .remedies(vec![cipher_fix()]),
+                .remedies(vec![cipher_fix(&list)]),
             );
         } else {
             let rsa = usable.iter().any(|s| {
@@ -1865,7 +1865,7 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
                         ev,
                     )
                     .headline("no usable cipher suite")
-                    .remedies(vec![cipher_fix()])
+                    .remedies(vec![cipher_fix(&list)])
                     .confidence(Confidence::Medium),
                 );
             }
@@ -1884,7 +1884,17 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
                         vec![s.evidence.clone()],
                     )
                     .headline("HTTP/2-incompatible first cipher suite")
-                    .remedies(vec!["Put ECDHE + AES-GCM suites first (`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 0`, or the \"SSL Cipher Suite Order\" policy)".into()]),
+                    .remedies(vec![if list.origin == "policy" {
+                        // HTTP/2-compatible suites first, the rest in their order.
+                        let (first, rest): (Vec<String>, Vec<String>) = list
+                            .suites
+                            .iter()
+                            .map(|s| s.name.clone())
+                            .partition(|n| ciphers::is_http2_compatible(n));
+                        format!("Put ECDHE + AES-GCM suites first in the policy list: {}", policy_command(&[first, rest].concat()))
+                    } else {
+                        "Put ECDHE + AES-GCM suites first (`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 0`, or the \"SSL Cipher Suite Order\" policy)".into()
+                    }]),
                 );
             }
         }
@@ -1999,8 +2009,37 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
     }
 }
 
-fn cipher_fix() -> String {
+/// How to get a usable suite into `list`: the cmdlets edit the local list,
+/// which a policy list overrides — so for a policy list, the policy itself.
+fn cipher_fix(list: &super::SuiteList) -> String {
+    if list.origin == "policy" {
+        let mut names: Vec<String> = [
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        for s in &list.suites {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(&s.name)) {
+                names.push(s.name.clone());
+            }
+        }
+        return format!(
+            "Add common TLS 1.2 suites to the policy list: {}",
+            policy_command(&names)
+        );
+    }
     "Restore a working list: `Get-TlsCipherSuite` shows what is on; add a common suite with `Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` or fix the \"SSL Cipher Suite Order\" policy".into()
+}
+
+/// Writes the "SSL Cipher Suite Order" policy list `names`.
+fn policy_command(names: &[String]) -> String {
+    format!(
+        "`reg add \"{}\" /v Functions /t REG_SZ /d \"{}\" /f` (where a domain GPO sets it, change it there: Computer Configuration → Administrative Templates → Network → SSL Configuration Settings → SSL Cipher Suite Order), then reboot",
+        ciphers::POLICY_KEY,
+        names.join(",")
+    )
 }
 
 /// The four `reg add` commands that let .NET 4 apps use the OS's protocols
@@ -2487,6 +2526,35 @@ mod tests {
         let files: Vec<&str> = f[0].evidence.iter().map(|e| e.file.as_str()).collect();
         assert_eq!(files, ["ver.txt", "w.txt"]);
         assert!(f[0].remedies[0].contains("/v DefaultSecureProtocols /t REG_DWORD /d 0xA80 /f`"));
+    }
+
+    const POLICY: &str = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
+
+    #[test]
+    fn no_usable_suite_under_a_policy_list_fixes_the_policy() {
+        // The cmdlets edit the local list, which the policy overrides.
+        let q = format!("{POLICY}\n    Functions    REG_SZ    TLS_AES_256_GCM_SHA384\n");
+        let s = snap(&[
+            ("q.txt", &q),
+            ("ver.txt", "Microsoft Windows [Version 10.0.17763.1]\n"),
+        ]);
+        let f = by_code(&s, Code::NoUsableCipherSuite);
+        assert_eq!((f.len(), f[0].severity), (1, Severity::Error));
+        assert!(f[0].remedies[0].contains(
+            "/v Functions /t REG_SZ /d \"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384\" /f`"
+        ));
+        assert!(!f[0].remedies[0].contains("Enable-TlsCipherSuite"));
+    }
+
+    #[test]
+    fn http2_order_under_a_policy_list_moves_aead_suites_first() {
+        let q = format!(
+            "{POLICY}\n    Functions    REG_SZ    TLS_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n"
+        );
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::Http2CipherOrder);
+        assert!(f[0].remedies[0].contains(
+            "/d \"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA\" /f`"
+        ));
     }
 
     #[test]
