@@ -14,6 +14,7 @@ mod host;
 mod host_events;
 mod host_inputs;
 mod host_registry;
+mod host_rules;
 mod netmon;
 mod oracle;
 mod robustness;

@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::session::Handshake;
 pub use knowledge::{Knowledge, ServerView};
 
-/// Stable finding codes. Serialized kebab-case; never renamed (README table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// Stable finding codes. Serialized as [`Code::as_str`] (the README table's
+/// kebab-case names); never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     /// The two sides share no protocol version.
     VersionMismatch,
@@ -156,6 +156,14 @@ pub enum Code {
     FipsMode,
     /// Host: Schannel logged handshake errors with no more specific code.
     HandshakeErrorEvent,
+}
+
+// By hand, not `rename_all`: serde's kebab-case of `IpListenExcludes` is
+// `ip-listen-excludes`, while the code is `iplisten-excludes-address`.
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl Code {
@@ -518,6 +526,16 @@ mod tests {
 
     fn codes(f: &[Finding]) -> Vec<&'static str> {
         f.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn code_serializes_as_its_readme_name() {
+        let json = serde_json::to_value(Code::IpListenExcludes).unwrap();
+        assert_eq!(json, "iplisten-excludes-address");
+        assert_eq!(
+            serde_json::to_value(Code::CertificateMissingServerAuthEku).unwrap(),
+            Code::CertificateMissingServerAuthEku.as_str()
+        );
     }
 
     #[test]

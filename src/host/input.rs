@@ -516,7 +516,11 @@ fn header(lines: &[Line<'_>], i: usize, open: Option<Kind>) -> Option<Kind> {
     if open != Some(Kind::EventText) && event_viewer_copy(lines, i, t) {
         return Some(Kind::EventViewerText);
     }
-    if let Some(kind) = xml_kind(lines, i, t) {
+    // An Event Viewer copy carries its event's XML after `Event Xml:`: part
+    // of the copy, not an XML export of its own (the event would count twice).
+    let copy_xml = open == Some(Kind::EventViewerText)
+        && prev_nonblank(lines, i, 2).is_some_and(|p| p.eq_ignore_ascii_case("event xml:"));
+    if let Some(kind) = xml_kind(lines, i, t).filter(|_| !copy_xml) {
         return Some(kind);
     }
 
@@ -1231,6 +1235,15 @@ HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHAN
         let classic = "Event Type: Error\nEvent Source: Schannel\nEvent Category: None\nEvent ID: 36870\nDescription: text\n";
         assert_eq!(only_kinds(classic), [Kind::EventViewerText]);
         assert!(only_kinds("Log Name: System\nnothing else\n").is_empty());
+    }
+
+    #[test]
+    fn segment_event_viewer_copy_keeps_its_event_xml() {
+        let copy = "Log Name:      System\nSource:        Schannel\nEvent ID:      36887\nDescription:\nA fatal alert was received.\nEvent Xml:\n<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n  <EventData>\n  </EventData>\n</Event>\n";
+        assert_eq!(kinds(copy), [(Kind::EventViewerText, 1, 11)]);
+        // XML after a copy without that label is an export of its own.
+        let two = "Log Name: System\nSource: Schannel\nEvent ID: 36887\nDescription:\nx\n\n<Event xmlns='e'></Event>\n";
+        assert_eq!(only_kinds(two), [Kind::EventViewerText, Kind::EventXml]);
     }
 
     #[test]

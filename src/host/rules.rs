@@ -223,8 +223,9 @@ fn binding_hash_and_app_id(snap: &Snapshot, out: &mut Vec<Finding>) {
         let sel = b.key.netsh_selector();
         let readd = format!(
             "Recreate it: in IIS Manager edit the site's https binding and pick the certificate again, or \
-             `netsh http add sslcert {sel} certhash=<thumbprint> appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} \
-             certstorename=MY`; then `net stop http /y` and `net start w3svc`"
+             `netsh http add sslcert {sel} certhash={} appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} \
+             certstorename=MY`; then `net stop http /y` and `net start w3svc`",
+            thumb(b)
         );
         if empty {
             let raw = b.field("Certificate Hash").unwrap_or("").trim();
@@ -382,10 +383,29 @@ fn no_private_key(snap: &Snapshot, out: &mut Vec<Finding>) {
             )
             .headline("certificate has no private key")
             .remedies(vec![
-                "`certutil -store my` to find the bound certificate, then `certutil -repairstore my \"<thumbprint>\"`".into(),
+                repairstore_bound(snap),
                 "Or import the .pfx that holds the key and rebind the certificate".into(),
             ]),
         );
+    }
+}
+
+/// `certutil -repairstore` for each bound certificate, or how to find it
+/// when no binding was supplied.
+fn repairstore_bound(snap: &Snapshot) -> String {
+    let mut cmds: Vec<String> = Vec::new();
+    for b in &snap.bindings {
+        if let Some(h) = &b.cert_hash {
+            let c = format!("`certutil -repairstore {} \"{h}\"`", binding_store(b));
+            if !cmds.contains(&c) {
+                cmds.push(c);
+            }
+        }
+    }
+    if cmds.is_empty() {
+        "`certutil -store my` to find the bound certificate, then `certutil -repairstore my \"<thumbprint>\"`".into()
+    } else {
+        format!("For the bound certificate: {}", cmds.join(" or "))
     }
 }
 
@@ -599,19 +619,55 @@ fn validity(snap: &Snapshot, out: &mut Vec<Finding>) {
         out.push(
             finding(
                 code,
-                if b.is_some() { Severity::Error } else { Severity::Warning },
-                format!("certificate {}{} {what} (judged at {})", cert_name(c), bound_by(b), date(at)),
+                if b.is_some() {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                format!(
+                    "certificate {}{} {what} (judged at {})",
+                    cert_name(c),
+                    bound_by(b),
+                    date(at)
+                ),
                 vec![c.evidence.clone()],
             )
-            .headline(if code == Code::CertificateExpired { "certificate expired" } else { "certificate not yet valid" })
+            .headline(if code == Code::CertificateExpired {
+                "certificate expired"
+            } else {
+                "certificate not yet valid"
+            })
             .remedies(vec![
                 "Renew the certificate, import it into LocalMachine\\My with its key".into(),
                 format!(
-                    "Rebind every binding that uses {t} (IP and SNI): IIS Manager, or `netsh http update sslcert \
-                     ipport=<ip:port> certhash=<new thumbprint> appid=<app id>`"
+                    "Rebind every binding that uses {t} (IP and SNI): IIS Manager, or {}",
+                    rebind_commands(snap, c)
                 ),
             ]),
         );
+    }
+}
+
+/// `netsh http update sslcert` for each binding that uses `c` (the generic
+/// form when no binding names it).
+fn rebind_commands(snap: &Snapshot, c: &Cert) -> String {
+    let cmds: Vec<String> = snap
+        .bindings
+        .iter()
+        .filter(|b| b.cert_hash.is_some() && b.cert_hash == c.thumbprint)
+        .map(|b| {
+            format!(
+                "`netsh http update sslcert {} certhash=<new thumbprint> appid={}`",
+                b.key.netsh_selector(),
+                b.app_id.as_deref().unwrap_or("<app id>")
+            )
+        })
+        .collect();
+    if cmds.is_empty() {
+        "`netsh http update sslcert ipport=<ip:port> certhash=<new thumbprint> appid=<app id>`"
+            .into()
+    } else {
+        cmds.join(" and ")
     }
 }
 
@@ -666,8 +722,9 @@ fn sni_name(snap: &Snapshot, out: &mut Vec<Finding>) {
                 .headline("certificate name mismatch")
                 .remedies(vec![format!(
                     "Bind a certificate whose Subject Alternative Name covers {host}: `netsh http update sslcert \
-                     hostnameport={host}:{} certhash=<thumbprint> appid=<app id> certstorename=MY`",
-                    b.key.port()
+                     hostnameport={host}:{} certhash=<thumbprint> appid={} certstorename=MY`",
+                    b.key.port(),
+                    b.app_id.as_deref().unwrap_or("<app id>")
                 )]),
             );
         }
@@ -1050,51 +1107,141 @@ fn events_by(snap: &Snapshot, pred: impl Fn(&Event) -> bool) -> Option<(usize, V
     ))
 }
 
+/// The endpoints (`0.0.0.0:443`, `www.contoso.com:443`) HTTP.sys events
+/// with `id` name, distinct, in file order.
+fn http_endpoints(snap: &Snapshot, id: u32) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in snap.events.iter().filter(|e| is_httpsys(e) && e.id == id) {
+        if let Some(ep) = super::events::http_endpoint(e)
+            && !out.contains(&ep)
+        {
+            out.push(ep);
+        }
+    }
+    out
+}
+
+/// The netsh selector of an event's endpoint: `ipport=…` for an address,
+/// `hostnameport=…` for a name.
+fn endpoint_selector(ep: &str) -> String {
+    match super::netstat::parse_socket_addr(ep) {
+        Some(a) => format!("ipport={a}"),
+        None => format!("hostnameport={ep}"),
+    }
+}
+
+/// `endpoint 0.0.0.0:443`, `endpoints a, b`, or `an endpoint`.
+fn endpoints_text(eps: &[String]) -> String {
+    match eps {
+        [] => "an endpoint".into(),
+        [one] => format!("endpoint {one}"),
+        many => format!("endpoints {}", many.join(", ")),
+    }
+}
+
 fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15021) {
         let n = times(n);
+        let eps = http_endpoints(snap, 15021);
+        let checks: Vec<String> = eps
+            .iter()
+            .map(|ep| {
+                let sel = endpoint_selector(ep);
+                let cert = snap
+                    .bindings
+                    .iter()
+                    .find(|b| b.key.netsh_selector() == sel)
+                    .and_then(|b| {
+                        Some(format!(
+                            "certutil -store {} {}",
+                            binding_store(b),
+                            b.cert_hash.as_deref()?
+                        ))
+                    })
+                    .unwrap_or_else(|| "certutil -store my <thumbprint>".into());
+                format!("`netsh http show sslcert {sel}` and `{cert}`")
+            })
+            .collect();
+        let check = if checks.is_empty() {
+            "`netsh http show sslcert` and `certutil -store my <thumbprint>`".to_string()
+        } else {
+            checks.join("; ")
+        };
         out.push(
             finding(
                 Code::BindingErrorEvent,
                 Severity::Warning,
-                format!("HTTP.sys event 15021 ({n}): it could not use an endpoint's SSL configuration (certificate missing, key not readable, or wrong store)"),
+                format!("HTTP.sys event 15021 ({n}): it could not use the SSL configuration of {} (certificate missing, key not readable, or wrong store)", endpoints_text(&eps)),
                 ev,
             )
             .headline("HTTP.sys could not use a binding")
-            .remedies(vec![
-                "Check the endpoint's certificate with `netsh http show sslcert` and `certutil -store my <thumbprint>`; rebind it".into(),
-            ]),
+            .remedies(vec![format!("Check the endpoint's certificate with {check}; rebind it")]),
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15300) {
         let n = times(n);
+        let eps = http_endpoints(snap, 15300);
+        let adds: Vec<String> = if eps.is_empty() {
+            vec!["ipport=<ip:port>".into()]
+        } else {
+            eps.iter().map(|ep| endpoint_selector(ep)).collect()
+        };
+        let adds: Vec<String> = adds
+            .iter()
+            .map(|sel| {
+                format!("`netsh http add sslcert {sel} certhash=<thumbprint> appid={{4dc3e181-e14b-4a21-b022-59fc669b0914}} certstorename=MY`")
+            })
+            .collect();
         out.push(
             finding(
                 Code::BindingDeletedEvent,
                 Severity::Warning,
-                format!("HTTP.sys event 15300 ({n}): SSL certificate settings were deleted for an endpoint"),
+                format!("HTTP.sys event 15300 ({n}): SSL certificate settings were deleted for {}", endpoints_text(&eps)),
                 ev,
             )
             .headline("SSL binding deleted")
             .remedies(vec![
-                "Re-add the binding (IIS Manager, or `netsh http add sslcert ipport=<ip:port> certhash=<thumbprint> appid=<app id>`)".into(),
+                format!("Re-add the binding (IIS Manager, or {})", adds.join(" and ")),
                 "If it keeps disappearing: remove the legacy IIS 6 metabase property 5506 from applicationHost.config `<customMetadata>`".into(),
             ]),
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15005) {
         let n = times(n);
+        let eps = http_endpoints(snap, 15005);
+        let mut ips: Vec<String> = Vec::new();
+        for ep in &eps {
+            let ip = super::netstat::parse_socket_addr(ep)
+                .map(|a| a.ip())
+                .or_else(|| ep.trim_matches(['[', ']']).parse::<IpAddr>().ok());
+            if let Some(ip) = ip.map(|ip| ip.to_string())
+                && !ips.contains(&ip)
+            {
+                ips.push(ip);
+            }
+        }
+        let deletes: Vec<String> = if ips.is_empty() {
+            vec!["`netsh http delete iplisten ipaddress=<IP>`".into()]
+        } else {
+            ips.iter()
+                .map(|ip| format!("`netsh http delete iplisten ipaddress={ip}`"))
+                .collect()
+        };
         out.push(
             finding(
                 Code::IpListenExcludes,
                 Severity::Error,
-                format!("HTTP.sys event 15005 ({n}): it could not bind to an address of its IP listen list"),
+                format!(
+                    "HTTP.sys event 15005 ({n}): it could not bind to {} of its IP listen list",
+                    if eps.is_empty() { "an address".to_string() } else { eps.join(", ") }
+                ),
                 ev,
             )
             .headline("IP listen list leaves out the address")
-            .remedies(vec![
-                "`netsh http show iplisten`; delete stale entries with `netsh http delete iplisten ipaddress=<IP>`, then `net stop http /y` and `net start w3svc`".into(),
-            ]),
+            .remedies(vec![format!(
+                "Delete the stale entry from the IP listen list (`netsh http show iplisten` lists them): {}, then `net stop http /y` and `net start w3svc`",
+                deletes.join(" and ")
+            )]),
         );
     }
 }
@@ -1205,10 +1352,8 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
             )
             .headline("client-side protocol disabled")
             .remedies(vec![
-                "Let .NET use the OS defaults: set `SchUseStrongCrypto`=1 and `SystemDefaultTlsVersions`=1 under \
-                 HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319 and HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then restart the app"
-                    .into(),
-                "Make sure `SCHANNEL\\Protocols\\TLS 1.2\\Client` is not disabled".into(),
+                format!("Let .NET use the OS defaults: {}, then restart the app", dotnet_fix()),
+                format!("Make sure TLS 1.2 is on for clients: {}", enable_commands(Protocol::Tls12, Role::Client)),
             ]),
         );
     }
@@ -1408,10 +1553,14 @@ fn server_protocols(snap: &Snapshot, out: &mut Vec<Finding>) {
 }
 
 fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
-    for k in schannel::unsupported_protocol_keys(snap) {
-        if k.protocol != Protocol::Tls13 {
-            continue;
-        }
+    // One finding per protocol (its key, and `Client`/`Server` below it, are
+    // one fact), naming the protocol key to delete.
+    let inert: Vec<schannel::InertKey> = schannel::unsupported_protocol_keys(snap)
+        .into_iter()
+        .filter(|k| k.protocol == Protocol::Tls13)
+        .collect();
+    if let Some(first) = inert.first() {
+        let key = protocol_key(&first.path);
         out.push(
             finding(
                 Code::Tls13UnsupportedOs,
@@ -1419,12 +1568,12 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 format!(
                     "TLS 1.3 keys on build {} (TLS 1.3 needs Windows Server 2022, build 20348): ignored at best, and \
                      Microsoft calls it not a safe configuration",
-                    k.build
+                    first.build
                 ),
-                vec![k.evidence.clone()],
+                inert.iter().map(|k| k.evidence.clone()).collect(),
             )
             .headline("TLS 1.3 keys on an OS without TLS 1.3")
-            .remedies(vec![format!("Delete the key: `reg delete \"{}\" /f`", k.path)]),
+            .remedies(vec![format!("Delete the key: `reg delete \"{key}\" /f`")]),
         );
     }
     for w in schannel::wrong_type_values(snap) {
@@ -1440,8 +1589,10 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
             )
             .headline("SCHANNEL value of the wrong type")
             .remedies(vec![format!(
-                "Recreate it as a DWORD: `reg add \"{}\" /v {} /t REG_DWORD /d <0 or 1> /f`",
-                w.path, w.value.name
+                "Recreate it as a DWORD: `reg add \"{}\" /v {} /t REG_DWORD /d {} /f`",
+                w.path,
+                reg_name(&w.value.name),
+                number_in(&w.value.data).map_or_else(|| "<0 or 1>".to_string(), |n| n.to_string())
             )]),
         );
     }
@@ -1450,18 +1601,48 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
             .suggestion
             .map(|s| format!(" (meant `{s}`?)"))
             .unwrap_or_default();
+        let parent = k.path.rsplit_once('\\').map_or("", |(p, _)| p);
+        let fix = match k.suggestion {
+            Some(s) => format!(
+                "Copy it to the exact name, then delete it: `reg copy \"{}\" \"{parent}\\{s}\" /s /f` and `reg delete \"{}\" /f`",
+                k.path, k.path
+            ),
+            None => format!(
+                "Delete it: `reg delete \"{}\" /f`, and set the values under the exact names (`TLS 1.2`, one space; roles `Client` and `Server`)",
+                k.path
+            ),
+        };
         out.push(
             finding(
                 Code::RegistryUnknownKey,
                 Severity::Warning,
-                format!("SCHANNEL ignores the key `{}`{hint} under {}: its values have no effect", k.name, k.path),
+                format!(
+                    "SCHANNEL ignores the key `{}`{hint} under {parent}: its values have no effect",
+                    k.name
+                ),
                 vec![k.evidence.clone()],
             )
             .headline("SCHANNEL key Windows ignores")
-            .remedies(vec!["Rename the key to the exact spelling (`TLS 1.2`, one space; roles `Client` and `Server`) or delete it".into()]),
+            .remedies(vec![fix]),
         );
     }
     for m in schannel::misplaced_values(snap) {
+        let name = reg_name(&m.value.name);
+        let delete = format!("`reg delete \"{}\" /v {name} /f`", m.path);
+        let fix = match (m.why, schannel::dword(&m.value)) {
+            (schannel::Misplacement::OnProtocolKey, Some(n))
+                if m.value.name.eq_ignore_ascii_case("Enabled")
+                    || m.value.name.eq_ignore_ascii_case("DisabledByDefault") =>
+            {
+                format!(
+                    "Move it under the role key: `reg add \"{}\\Server\" /v {name} /t REG_DWORD /d {n} /f` (and `\\Client` if meant), then {delete}",
+                    m.path
+                )
+            }
+            _ => format!(
+                "Delete it: {delete}; Schannel reads only `Enabled` and `DisabledByDefault` under `<protocol>\\Server` and `\\Client`"
+            ),
+        };
         out.push(
             finding(
                 Code::RegistryUnknownKey,
@@ -1473,7 +1654,7 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 vec![m.value.evidence.clone()],
             )
             .headline("SCHANNEL key Windows ignores")
-            .remedies(vec!["Move the value under `<protocol>\\Server` (and `\\Client`)".into()]),
+            .remedies(vec![fix]),
         );
     }
     let odd: Vec<(Protocol, Role, super::RegValue)> = schannel::nonstandard_enabled(snap);
@@ -1489,47 +1670,83 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 odd.iter().map(|(_, _, v)| v.evidence.clone()).collect(),
             )
             .headline("non-standard SCHANNEL value")
-            .remedies(vec!["Nothing to fix for TLS; set them to 1 if an audit tool flags them".into()]),
+            .remedies(
+                std::iter::once("Nothing to fix for TLS; if an audit tool flags them, set them to 1:".to_string())
+                    .chain(odd.iter().map(|(p, role, _)| {
+                        format!("`reg add \"{}\" /v Enabled /t REG_DWORD /d 1 /f`", p.key_path(*role))
+                    }))
+                    .collect(),
+            ),
         );
     }
-    let half: Vec<Evidence> = schannel::protocol_states(snap, Role::Server)
+    let half: Vec<(Protocol, Role, ProtoState)> = [Role::Server, Role::Client]
         .into_iter()
-        .chain(schannel::protocol_states(snap, Role::Client))
-        .filter(|(_, s)| s.is_half_disabled())
-        .flat_map(|(_, s)| s.evidence())
+        .flat_map(|role| {
+            schannel::protocol_states(snap, role)
+                .into_iter()
+                .filter(|(_, s)| s.is_half_disabled())
+                .map(move |(p, s)| (p, role, s))
+        })
         .collect();
     let mism = schannel::role_mismatches(snap);
     if !half.is_empty() || !mism.is_empty() {
-        let mut ev = half;
+        let mut ev: Vec<Evidence> = half.iter().flat_map(|(_, _, s)| s.evidence()).collect();
         ev.extend(mism.iter().flat_map(|m| {
             let mut e = m.client.evidence();
             e.extend(m.server.evidence());
             e
         }));
-        let what: Vec<String> = mism
+        let mut what: Vec<String> = Vec::new();
+        if !half.is_empty() {
+            let list: Vec<String> = half
+                .iter()
+                .map(|(p, role, s)| format!("{p}\\{} ({})", role.name(), values_text(s)))
+                .collect();
+            what.push(format!(
+                "`Enabled` and `DisabledByDefault` disagree for {}: IIS treats it as off, apps that ask for it by name still get it",
+                list.join(", ")
+            ));
+        }
+        if !mism.is_empty() {
+            let list: Vec<String> = mism
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} (Client {}, Server {})",
+                        m.protocol,
+                        m.client.describe(),
+                        m.server.describe()
+                    )
+                })
+                .collect();
+            what.push(format!(
+                "Client and Server settings differ: {}",
+                list.join("; ")
+            ));
+        }
+        let mut fixes: Vec<String> = half
             .iter()
-            .map(|m| {
+            .map(|(p, role, _)| {
+                let key = p.key_path(*role);
                 format!(
-                    "{} (Client {}, Server {})",
-                    m.protocol,
-                    m.client.describe(),
-                    m.server.describe()
+                    "{p}\\{}: off, as IIS has it now: `reg add \"{key}\" /v Enabled /t REG_DWORD /d 0 /f` and `reg add \"{key}\" /v DisabledByDefault /t REG_DWORD /d 1 /f`; or on: {}",
+                    role.name(),
+                    enable_commands(*p, *role)
                 )
             })
             .collect();
+        if !mism.is_empty() {
+            fixes.push("Set both values the same way under Client and Server".into());
+        }
         out.push(
             finding(
                 Code::ProtocolHalfDisabled,
                 Severity::Info,
-                if what.is_empty() {
-                    "`Enabled` and `DisabledByDefault` disagree for a protocol: IIS treats it as off, apps that ask for it by name still get it".into()
-                } else {
-                    format!("Client and Server settings differ: {}", what.join("; "))
-                },
+                what.join("; "),
                 ev,
             )
             .headline("inconsistent SCHANNEL protocol settings")
-            .remedies(vec!["Set both values the same way under Client and Server".into()]),
+            .remedies(fixes),
         );
     }
     if let Some((0, v)) = schannel::event_logging(snap) {
@@ -1544,6 +1761,56 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
             .remedies(vec!["`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\" /v EventLogging /t REG_DWORD /d 1 /f`, then reboot".into()]),
         );
     }
+}
+
+/// The protocol key of a path below `…\Protocols` (`…\Protocols\TLS 1.3\Server`
+/// → `…\Protocols\TLS 1.3`), as written.
+fn protocol_key(path: &str) -> String {
+    let parts: Vec<&str> = path.split('\\').collect();
+    match parts
+        .iter()
+        .rposition(|p| p.eq_ignore_ascii_case("Protocols"))
+    {
+        Some(i) if i + 1 < parts.len() => parts[..=i + 1].join("\\"),
+        _ => path.to_string(),
+    }
+}
+
+/// A value name for `reg … /v`, quoted when it holds a blank.
+fn reg_name(name: &str) -> String {
+    if name.contains(char::is_whitespace) {
+        format!("\"{name}\"")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The number a wrongly typed value holds (`"0"`, `"0x1"`, a small QWORD).
+fn number_in(data: &super::RegData) -> Option<u32> {
+    use super::RegData;
+    match data {
+        RegData::Sz(t) | RegData::ExpandSz(t) => {
+            let t = t.trim();
+            match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None => t.parse().ok(),
+            }
+        }
+        RegData::Qword(n) => u32::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+/// `Enabled=0x0, DisabledByDefault=0x0` of a state's values.
+fn values_text(s: &ProtoState) -> String {
+    s.values()
+        .iter()
+        .map(|v| match schannel::dword(v) {
+            Some(n) => format!("{}=0x{n:x}", v.name),
+            None => v.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
@@ -1580,7 +1847,7 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
                     ev,
                 )
                 .headline("no usable cipher suite")
-                .remedies(vec![cipher_fix()]),
+                .remedies(vec![cipher_fix(&list)]),
             );
         } else {
             let rsa = usable.iter().any(|s| {
@@ -1598,7 +1865,7 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
                         ev,
                     )
                     .headline("no usable cipher suite")
-                    .remedies(vec![cipher_fix()])
+                    .remedies(vec![cipher_fix(&list)])
                     .confidence(Confidence::Medium),
                 );
             }
@@ -1617,7 +1884,17 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
                         vec![s.evidence.clone()],
                     )
                     .headline("HTTP/2-incompatible first cipher suite")
-                    .remedies(vec!["Put ECDHE + AES-GCM suites first (`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 0`, or the \"SSL Cipher Suite Order\" policy)".into()]),
+                    .remedies(vec![if list.origin == "policy" {
+                        // HTTP/2-compatible suites first, the rest in their order.
+                        let (first, rest): (Vec<String>, Vec<String>) = list
+                            .suites
+                            .iter()
+                            .map(|s| s.name.clone())
+                            .partition(|n| ciphers::is_http2_compatible(n));
+                        format!("Put ECDHE + AES-GCM suites first in the policy list: {}", policy_command(&[first, rest].concat()))
+                    } else {
+                        "Put ECDHE + AES-GCM suites first (`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 0`, or the \"SSL Cipher Suite Order\" policy)".into()
+                    }]),
                 );
             }
         }
@@ -1674,38 +1951,110 @@ fn cipher_suites(snap: &Snapshot, out: &mut Vec<Finding>) {
         })
     };
     use schannel::SwitchKind::{Cipher, KeyExchange};
-    let mut dead: Vec<Evidence> = Vec::new();
+    let mut dead: Vec<&schannel::Switch> = Vec::new();
     let mut why = Vec::new();
     if let (Some(e), Some(d)) = (off(KeyExchange, "ECDH"), off(KeyExchange, "Diffie-Hellman")) {
         if let Some(p) = off(KeyExchange, "PKCS") {
             why.push("every key exchange (PKCS, ECDH, Diffie-Hellman) is disabled".to_string());
-            dead.extend([p.evidence.clone(), e.evidence.clone(), d.evidence.clone()]);
+            dead.extend([p, e, d]);
         } else {
             why.push(
                 "ECDH and Diffie-Hellman are disabled: no forward secrecy, and TLS 1.3 cannot run"
                     .to_string(),
             );
-            dead.extend([e.evidence.clone(), d.evidence.clone()]);
+            dead.extend([e, d]);
         }
     } else if let Some(p) = off(KeyExchange, "PKCS") {
         why.push("`KeyExchangeAlgorithms\\PKCS` is disabled: with an RSA certificate every RSA-authenticated suite is gone".to_string());
-        dead.push(p.evidence.clone());
+        dead.push(p);
     }
     if let (Some(a), Some(b)) = (off(Cipher, "AES 128/128"), off(Cipher, "AES 256/256")) {
         why.push("both AES ciphers are disabled".to_string());
-        dead.extend([a.evidence.clone(), b.evidence.clone()]);
+        dead.extend([a, b]);
     }
     if !why.is_empty() {
+        // The `Enabled` line shows the fact; deleting the key restores the
+        // default (enabled).
+        let ev: Vec<Evidence> = dead
+            .iter()
+            .map(|s| {
+                s.value
+                    .as_ref()
+                    .map_or_else(|| s.evidence.clone(), |v| v.evidence.clone())
+            })
+            .collect();
+        let deletes: Vec<String> = dead
+            .iter()
+            .map(|s| format!("`reg delete \"{}\" /f`", s.path))
+            .collect();
         out.push(
-            finding(Code::NoUsableCipherSuite, Severity::Warning, format!("legacy SCHANNEL switches remove usable suites: {}", why.join("; ")), dead)
-                .headline("no usable cipher suite")
-                .remedies(vec!["Set `Enabled`=0xffffffff (or delete the key) under SCHANNEL\\KeyExchangeAlgorithms\\<name> and SCHANNEL\\Ciphers\\<name>, then reboot; control suites with the cipher-suite order instead".into()]),
+            finding(
+                Code::NoUsableCipherSuite,
+                Severity::Warning,
+                format!(
+                    "legacy SCHANNEL switches remove usable suites: {}",
+                    why.join("; ")
+                ),
+                ev,
+            )
+            .headline("no usable cipher suite")
+            .remedies(vec![
+                format!(
+                    "Delete the switches (their default is enabled): {}, then reboot",
+                    deletes.join(" and ")
+                ),
+                "Control suites with the cipher-suite order instead of these switches".into(),
+            ]),
         );
     }
 }
 
-fn cipher_fix() -> String {
+/// How to get a usable suite into `list`: the cmdlets edit the local list,
+/// which a policy list overrides — so for a policy list, the policy itself.
+fn cipher_fix(list: &super::SuiteList) -> String {
+    if list.origin == "policy" {
+        let mut names: Vec<String> = [
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        for s in &list.suites {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(&s.name)) {
+                names.push(s.name.clone());
+            }
+        }
+        return format!(
+            "Add common TLS 1.2 suites to the policy list: {}",
+            policy_command(&names)
+        );
+    }
     "Restore a working list: `Get-TlsCipherSuite` shows what is on; add a common suite with `Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` or fix the \"SSL Cipher Suite Order\" policy".into()
+}
+
+/// Writes the "SSL Cipher Suite Order" policy list `names`.
+fn policy_command(names: &[String]) -> String {
+    format!(
+        "`reg add \"{}\" /v Functions /t REG_SZ /d \"{}\" /f` (where a domain GPO sets it, change it there: Computer Configuration → Administrative Templates → Network → SSL Configuration Settings → SSL Cipher Suite Order), then reboot",
+        ciphers::POLICY_KEY,
+        names.join(",")
+    )
+}
+
+/// The four `reg add` commands that let .NET 4 apps use the OS's protocols
+/// and strong crypto, in both registry views (spec §3.5).
+fn dotnet_fix() -> String {
+    let mut cmds = Vec::new();
+    for wow in [false, true] {
+        for name in ["SchUseStrongCrypto", "SystemDefaultTlsVersions"] {
+            cmds.push(format!(
+                "`reg add \"{}\" /v {name} /t REG_DWORD /d 1 /f`",
+                schannel::Framework::V4.key_path(wow)
+            ));
+        }
+    }
+    cmds.join(" and ")
 }
 
 fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
@@ -1734,17 +2083,29 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
                 ev,
             )
             .headline(".NET apps limited to old TLS")
-            .remedies(vec![
-                "`reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v SchUseStrongCrypto /t REG_DWORD /d 1 /f` and `… /v SystemDefaultTlsVersions /t REG_DWORD /d 1 /f`, the same under HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then restart the apps".into(),
-            ]),
+            .remedies(vec![format!("{}, then restart the apps", dotnet_fix())]),
         );
     }
     for m in schannel::dotnet_view_mismatches(snap) {
-        let ev: Vec<Evidence> = [m.native.as_ref(), m.wow6432.as_ref()]
+        // The value's line, or the key's when the value is not set there.
+        let line = |v: &Option<super::RegValue>, wow: bool| {
+            v.as_ref().map(|v| v.evidence.clone()).or_else(|| {
+                snap.registry
+                    .key(&m.framework.key_path(wow))
+                    .map(|k| k.evidence.clone())
+            })
+        };
+        let ev: Vec<Evidence> = [line(&m.native, false), line(&m.wow6432, true)]
             .into_iter()
             .flatten()
-            .map(|v| v.evidence.clone())
             .collect();
+        let set = |wow: bool| {
+            format!(
+                "`reg add \"{}\" /v {} /t REG_DWORD /d 1 /f`",
+                m.framework.key_path(wow),
+                m.name
+            )
+        };
         out.push(
             finding(
                 Code::DotnetLegacyTls,
@@ -1753,7 +2114,7 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
                 ev,
             )
             .headline(".NET apps limited to old TLS")
-            .remedies(vec!["Set the same value under both `SOFTWARE\\Microsoft\\.NETFramework\\…` and `SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\…`".into()]),
+            .remedies(vec![format!("Set it to 1 in both views: {} and {}, then restart the apps", set(false), set(true))]),
         );
     }
     let old_os = snap
@@ -1761,21 +2122,54 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
         .as_ref()
         .and_then(|o| o.build)
         .is_some_and(|b| b <= 9200);
-    if old_os {
-        for w in schannel::winhttp(snap) {
-            if w.allows(Protocol::Tls12) == Some(false) || (w.mask().is_none()) {
-                out.push(
-                    finding(
-                        Code::WinhttpLegacyTls,
-                        Severity::Warning,
-                        "on this Windows version WinHTTP clients offer TLS 1.2 only when `DefaultSecureProtocols` includes 0x800".into(),
-                        snap.os.iter().map(|o| o.evidence.clone()).collect(),
-                    )
-                    .headline("WinHTTP without TLS 1.2")
-                    .remedies(vec!["Install KB3140245, then `reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp\" /v DefaultSecureProtocols /t REG_DWORD /d 0xA80 /f` (and under WOW6432Node)".into()]),
-                );
-                break;
-            }
+    if let (true, Some(os)) = (old_os, &snap.os) {
+        let lacking: Vec<schannel::WinHttp> = schannel::winhttp(snap)
+            .into_iter()
+            .filter(|w| w.allows(Protocol::Tls12) != Some(true))
+            .collect();
+        if !lacking.is_empty() {
+            let shown: Vec<String> = lacking
+                .iter()
+                .map(|w| {
+                    let view = if w.wow6432 { " in WOW6432Node" } else { "" };
+                    match w.mask() {
+                        Some(m) => {
+                            let ps: Vec<&str> = w.protocols().iter().map(|p| p.name()).collect();
+                            let ps = if ps.is_empty() {
+                                "none".to_string()
+                            } else {
+                                ps.join(", ")
+                            };
+                            format!("0x{m:x} ({ps}){view}")
+                        }
+                        None => format!("not a DWORD{view}"),
+                    }
+                })
+                .collect();
+            let mut ev = vec![os.evidence.clone()];
+            ev.extend(lacking.iter().map(|w| w.value.evidence.clone()));
+            let fixes: Vec<String> = lacking
+                .iter()
+                .map(|w| {
+                    let key = if w.wow6432 { schannel::WINHTTP_WOW } else { schannel::WINHTTP };
+                    let want = w.mask().map_or(0xA80, |m| m | Protocol::Tls12.winhttp_bit());
+                    format!("`reg add \"{key}\" /v DefaultSecureProtocols /t REG_DWORD /d 0x{want:X} /f`")
+                })
+                .collect();
+            out.push(
+                finding(
+                    Code::WinhttpLegacyTls,
+                    Severity::Warning,
+                    format!(
+                        "WinHTTP `DefaultSecureProtocols` is {}, without TLS 1.2 (0x800): on build {} WinHTTP clients then do not offer TLS 1.2",
+                        shown.join("; "),
+                        os.build.unwrap_or_default()
+                    ),
+                    ev,
+                )
+                .headline("WinHTTP without TLS 1.2")
+                .remedies(vec![format!("Install KB3140245, then {}", fixes.join(" and "))]),
+            );
         }
     }
     if let Some((true, v)) = schannel::fips(snap) {
@@ -1787,7 +2181,14 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
                 vec![v.evidence],
             )
             .headline("FIPS policy on")
-            .remedies(vec!["Confirm it is intended (HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy `Enabled`)".into()]),
+            .remedies(vec![
+                "Confirm it is intended (a security baseline may require it)".into(),
+                if snap.registry.value(schannel::FIPS_POLICY, "Enabled").is_some() {
+                    format!("If not: `reg add \"{}\" /v Enabled /t REG_DWORD /d 0 /f`, then reboot", schannel::FIPS_POLICY)
+                } else {
+                    "If not: `reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\" /v FIPSAlgorithmPolicy /t REG_DWORD /d 0 /f`, then reboot".into()
+                },
+            ]),
         );
     }
 }
@@ -1795,6 +2196,366 @@ fn client_side(snap: &Snapshot, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::Encoding;
+
+    /// A snapshot of exports given as (file name, text).
+    fn snap(files: &[(&str, &str)]) -> Snapshot {
+        let mut s = Snapshot::default();
+        for (name, text) in files {
+            s.add_text(name, Encoding::Utf8, text);
+        }
+        s
+    }
+
+    fn by_code(snap: &Snapshot, code: Code) -> Vec<Finding> {
+        evaluate(snap)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect()
+    }
+
+    const P: &str =
+        r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols";
+
+    #[test]
+    fn tls13_keys_on_2019_one_finding_deleting_the_protocol_key() {
+        let q = format!(
+            "{P}\\TLS 1.3\n\n{P}\\TLS 1.3\\Client\n    Enabled    REG_DWORD    0x1\n\n\
+             {P}\\TLS 1.3\\Server\n    Enabled    REG_DWORD    0x1\n"
+        );
+        let s = snap(&[
+            ("q.txt", &q),
+            ("ver.txt", "Microsoft Windows [Version 10.0.17763.1]\n"),
+        ]);
+        let f = by_code(&s, Code::Tls13UnsupportedOs);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].evidence.len(), 3);
+        assert_eq!(
+            f[0].remedies,
+            [format!("Delete the key: `reg delete \"{P}\\TLS 1.3\" /f`")]
+        );
+    }
+
+    #[test]
+    fn wrong_type_fix_writes_the_number_the_string_held() {
+        let r = format!(
+            "Windows Registry Editor Version 5.00\n\n[{P}\\TLS 1.0\\Server]\n\"Enabled\"=\"0\"\n"
+        );
+        let f = by_code(&snap(&[("x.reg", &r)]), Code::RegistryWrongType);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].remedies[0].ends_with(&format!(
+                "`reg add \"{P}\\TLS 1.0\\Server\" /v Enabled /t REG_DWORD /d 0 /f`"
+            )),
+            "{:?}",
+            f[0].remedies
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_its_parent_and_the_copy_command() {
+        let q = format!("{P}\\TLS1.2\\Server\n    Enabled    REG_DWORD    0x1\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::RegistryUnknownKey);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].message
+                .contains(&format!("`TLS1.2` (meant `TLS 1.2`?) under {P}:")),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].remedies[0].contains(&format!(
+            "`reg copy \"{P}\\TLS1.2\" \"{P}\\TLS 1.2\" /s /f` and `reg delete \"{P}\\TLS1.2\" /f`"
+        )));
+    }
+
+    #[test]
+    fn value_on_protocol_key_moved_under_server() {
+        let q = format!("{P}\\TLS 1.2\n    Enabled    REG_DWORD    0x1\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::RegistryUnknownKey);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].remedies[0].contains(&format!(
+            "`reg add \"{P}\\TLS 1.2\\Server\" /v Enabled /t REG_DWORD /d 1 /f`"
+        )));
+        assert!(f[0].remedies[0].contains(&format!("`reg delete \"{P}\\TLS 1.2\" /v Enabled /f`")));
+    }
+
+    #[test]
+    fn nonstandard_enabled_remedy_sets_each_value_to_one() {
+        let q = format!("{P}\\TLS 1.2\\Server\n    Enabled    REG_DWORD    0xffffffff\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::RegistryNonstandardValue);
+        assert_eq!(f[0].remedies.len(), 2);
+        assert_eq!(
+            f[0].remedies[1],
+            format!(
+                "`reg add \"{}\" /v Enabled /t REG_DWORD /d 1 /f`",
+                Protocol::Tls12.key_path(Role::Server)
+            )
+        );
+    }
+
+    #[test]
+    fn half_disabled_names_the_protocol_and_both_ways_out() {
+        let q = format!(
+            "{P}\\TLS 1.1\\Server\n    Enabled    REG_DWORD    0x1\n    DisabledByDefault    REG_DWORD    0x1\n"
+        );
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::ProtocolHalfDisabled);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .contains("TLS 1.1\\Server (Enabled=0x1, DisabledByDefault=0x1)"),
+            "{}",
+            f[0].message
+        );
+        let key = Protocol::Tls11.key_path(Role::Server);
+        assert!(f[0].remedies[0].contains(&format!(
+            "`reg add \"{key}\" /v DisabledByDefault /t REG_DWORD /d 1 /f`"
+        )));
+        assert!(f[0].remedies[0].contains(&enable_commands(Protocol::Tls11, Role::Server)));
+    }
+
+    #[test]
+    fn legacy_switches_show_enabled_lines_and_delete_the_keys() {
+        let k = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\KeyExchangeAlgorithms";
+        let q = format!("{k}\\PKCS\n    Enabled    REG_DWORD    0x0\n");
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::NoUsableCipherSuite);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].line, 2);
+        assert_eq!(f[0].evidence[0].text, "Enabled    REG_DWORD    0x0");
+        assert!(f[0].remedies[0].contains(&format!("`reg delete \"{k}\\PKCS\" /f`")));
+    }
+
+    #[test]
+    fn dotnet_views_differ_both_lines_and_both_commands() {
+        let q = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\n    SystemDefaultTlsVersions    REG_DWORD    0x1\n\n\
+                 HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319\n    SchUseStrongCrypto    REG_DWORD    0x1\n    SystemDefaultTlsVersions    REG_DWORD    0x1\n";
+        let f = by_code(&snap(&[("q.txt", q)]), Code::DotnetLegacyTls);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].evidence.len(), 2);
+        for wow in [false, true] {
+            assert!(f[0].remedies[0].contains(&format!(
+                "`reg add \"{}\" /v SchUseStrongCrypto /t REG_DWORD /d 1 /f`",
+                schannel::Framework::V4.key_path(wow)
+            )));
+        }
+    }
+
+    #[test]
+    fn fips_remedy_turns_it_off_when_not_required() {
+        let q = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy\n    Enabled    REG_DWORD    0x1\n";
+        let f = by_code(&snap(&[("q.txt", q)]), Code::FipsMode);
+        assert!(f[0].remedies[1].contains(
+            "`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy\" /v Enabled /t REG_DWORD /d 0 /f`"
+        ));
+    }
+
+    const TH: &str = "3b8f0c1e6a2d4f5b7c9e1a3d5f7b9c2e4a6d8f01";
+    const IIS: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
+
+    /// A `netsh http show sslcert` output of (label, key, hash, app id) records.
+    fn sslcert(records: &[(&str, &str, &str, &str)]) -> String {
+        let mut t = String::from("SSL Certificate bindings:\n-------------------------\n\n");
+        for (label, key, hash, app) in records {
+            t += &format!(
+                "    {label} : {key}\n    Certificate Hash             : {hash}\n    \
+                 Application ID               : {app}\n    Certificate Store Name       : MY\n\n"
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn zero_app_id_recreates_with_the_bindings_own_hash() {
+        let s = snap(&[(
+            "s.txt",
+            &sslcert(&[(
+                "IP:port",
+                "[::]:443",
+                TH,
+                "{00000000-0000-0000-0000-000000000000}",
+            )]),
+        )]);
+        let f = by_code(&s, Code::BindingZeroAppId);
+        assert!(f[0].remedies[1].contains(&format!(
+            "`netsh http add sslcert ipport=[::]:443 certhash={TH} appid={IIS} certstorename=MY`"
+        )));
+    }
+
+    #[test]
+    fn name_mismatch_fix_keeps_the_bindings_app_id() {
+        let cert = format!(
+            "my \"Personal\"\n================ Certificate 0 ================\nCertificate Extensions: 1\n    \
+             2.5.29.17: Flags = 0, Length = 1a\n    Subject Alternative Name\n        DNS Name=shop.contoso.com\n\n\
+             Cert Hash(sha1): {TH}\nEncryption test passed\n"
+        );
+        let app = "{5d89a20c-beab-4389-9447-324788eb944a}";
+        let s = snap(&[
+            (
+                "s.txt",
+                &sslcert(&[("Hostname:port", "www.contoso.com:443", TH, app)]),
+            ),
+            ("c.txt", &cert),
+        ]);
+        let f = by_code(&s, Code::CertificateNameMismatch);
+        assert!(f[0].remedies[0].contains(&format!(
+            "hostnameport=www.contoso.com:443 certhash=<thumbprint> appid={app} certstorename=MY`"
+        )));
+    }
+
+    #[test]
+    fn expired_fix_rebinds_every_binding_by_its_selector() {
+        let cert = format!(
+            "my \"Personal\"\n================ Certificate 0 ================\n NotBefore: 1/1/2017 9:00 AM\n \
+             NotAfter: 1/1/2019 9:00 AM\nCert Hash(sha1): {TH}\nEncryption test passed\n"
+        );
+        let mut s = snap(&[
+            (
+                "s.txt",
+                &sslcert(&[
+                    ("IP:port", "0.0.0.0:443", TH, IIS),
+                    ("Hostname:port", "www.contoso.com:443", TH, IIS),
+                ]),
+            ),
+            ("c.txt", &cert),
+        ]);
+        s.captured_at = Some(1_700_000_000);
+        let f = by_code(&s, Code::CertificateExpired);
+        assert_eq!(f.len(), 1);
+        for sel in ["ipport=0.0.0.0:443", "hostnameport=www.contoso.com:443"] {
+            assert!(
+                f[0].remedies[1].contains(&format!(
+                    "`netsh http update sslcert {sel} certhash=<new thumbprint> appid={IIS}`"
+                )),
+                "{:?}",
+                f[0].remedies
+            );
+        }
+    }
+
+    #[test]
+    fn event_36869_repairs_the_bound_certificate() {
+        let ev = "Event Type:\tError\nEvent Source:\tSchannel\nEvent ID:\t36869\nDescription:\nThe SSL server \
+                  credential's certificate does not have a private key information property attached to it.\n";
+        let s = snap(&[
+            ("s.txt", &sslcert(&[("IP:port", "0.0.0.0:443", TH, IIS)])),
+            ("e.txt", ev),
+        ]);
+        let f = by_code(&s, Code::CertificateNoPrivateKey);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].remedies[0],
+            format!("For the bound certificate: `certutil -repairstore my \"{TH}\"`")
+        );
+    }
+
+    fn http_event(id: u32, text: &str) -> String {
+        format!(
+            "Event[0]:\n  Log Name: System\n  Source: Microsoft-Windows-HttpEvent\n  Event ID: {id}\n  \
+             Level: Warning\n  Description: \n{text}\n"
+        )
+    }
+
+    #[test]
+    fn httpsys_event_fixes_name_the_endpoint() {
+        let s = snap(&[
+            ("s.txt", &sslcert(&[("IP:port", "0.0.0.0:443", TH, IIS)])),
+            (
+                "a.txt",
+                &http_event(
+                    15021,
+                    "An error occurred while using SSL configuration for endpoint 0.0.0.0:443.",
+                ),
+            ),
+            (
+                "b.txt",
+                &http_event(
+                    15300,
+                    "SSL Certificate Settings deleted for endpoint : www.contoso.com:443 .",
+                ),
+            ),
+            (
+                "c.txt",
+                &http_event(
+                    15005,
+                    "Unable to bind to the underlying transport for [fe80::1]:443. The IP Listen-Only list may contain a reference to an interface which may not exist on this machine.",
+                ),
+            ),
+        ]);
+        let f = by_code(&s, Code::BindingErrorEvent);
+        assert!(
+            f[0].message.contains("endpoint 0.0.0.0:443"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].remedies[0].contains(&format!(
+            "`netsh http show sslcert ipport=0.0.0.0:443` and `certutil -store my {TH}`"
+        )));
+        let f = by_code(&s, Code::BindingDeletedEvent);
+        assert!(f[0].remedies[0].contains(&format!(
+            "`netsh http add sslcert hostnameport=www.contoso.com:443 certhash=<thumbprint> appid={IIS} certstorename=MY`"
+        )));
+        let f = by_code(&s, Code::IpListenExcludes);
+        assert!(f[0].remedies[0].contains("`netsh http delete iplisten ipaddress=fe80::1`"));
+    }
+
+    #[test]
+    fn event_36871_fix_is_the_reg_commands() {
+        let x = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Schannel'/>\
+                 <EventID>36871</EventID></System><EventData><Data Name='Type'>client</Data>\
+                 <Data Name='ErrorState'>10013</Data></EventData></Event>\n";
+        let f = by_code(&snap(&[("e.xml", x)]), Code::ClientProtocolDisabled);
+        assert!(f[0].remedies[0].contains(&dotnet_fix()));
+        assert_eq!(dotnet_fix().matches("`reg add ").count(), 4);
+        assert!(f[0].remedies[1].contains(&enable_commands(Protocol::Tls12, Role::Client)));
+    }
+
+    #[test]
+    fn winhttp_finding_shows_the_value_and_completes_the_mask() {
+        let q = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp\n    \
+                 DefaultSecureProtocols    REG_DWORD    0x280\n";
+        let s = snap(&[
+            ("ver.txt", "Microsoft Windows [Version 6.2.9200]\n"),
+            ("w.txt", q),
+        ]);
+        let f = by_code(&s, Code::WinhttpLegacyTls);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("0x280 (TLS 1.0, TLS 1.1)"),
+            "{}",
+            f[0].message
+        );
+        let files: Vec<&str> = f[0].evidence.iter().map(|e| e.file.as_str()).collect();
+        assert_eq!(files, ["ver.txt", "w.txt"]);
+        assert!(f[0].remedies[0].contains("/v DefaultSecureProtocols /t REG_DWORD /d 0xA80 /f`"));
+    }
+
+    const POLICY: &str = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
+
+    #[test]
+    fn no_usable_suite_under_a_policy_list_fixes_the_policy() {
+        // The cmdlets edit the local list, which the policy overrides.
+        let q = format!("{POLICY}\n    Functions    REG_SZ    TLS_AES_256_GCM_SHA384\n");
+        let s = snap(&[
+            ("q.txt", &q),
+            ("ver.txt", "Microsoft Windows [Version 10.0.17763.1]\n"),
+        ]);
+        let f = by_code(&s, Code::NoUsableCipherSuite);
+        assert_eq!((f.len(), f[0].severity), (1, Severity::Error));
+        assert!(f[0].remedies[0].contains(
+            "/v Functions /t REG_SZ /d \"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384\" /f`"
+        ));
+        assert!(!f[0].remedies[0].contains("Enable-TlsCipherSuite"));
+    }
+
+    #[test]
+    fn http2_order_under_a_policy_list_moves_aead_suites_first() {
+        let q = format!(
+            "{POLICY}\n    Functions    REG_SZ    TLS_RSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n"
+        );
+        let f = by_code(&snap(&[("q.txt", &q)]), Code::Http2CipherOrder);
+        assert!(f[0].remedies[0].contains(
+            "/d \"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA\" /f`"
+        ));
+    }
 
     #[test]
     fn date_unix_seconds_civil() {
