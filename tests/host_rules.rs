@@ -895,7 +895,7 @@ fn host_rules_certificate_no_private_key_from_powershell_and_event_36869() {
     );
     shows(case, f, "cert-localmachine-my.txt", "PSPath ");
     fixes(f, &format!("`certutil -repairstore my \"{TH}\"`"));
-    let e = one(&all, "certificate-no-private-key", "event 36869 (once)");
+    let e = one(&all, "certificate-no-private-key", "event 36869 (once, ");
     shows(case, e, "event-36869.txt", "Event Type:");
     fixes(e, &format!("`certutil -repairstore my \"{TH}\"`"));
 }
@@ -905,7 +905,7 @@ fn host_rules_private_key_unusable_from_event_xml() {
     let case = "rule-private-key-unusable";
     let (snap, all) = exactly(case);
     assert!(snap.events.iter().all(|e| e.status == Some(0x8009_001a)));
-    let f = one(&all, "private-key-unusable", "event 36870 (2 times)");
+    let f = one(&all, "private-key-unusable", "event 36870 (2 times, ");
     shows(
         case,
         f,
@@ -936,7 +936,7 @@ fn host_rules_port_not_listening_only_for_the_silent_port() {
 fn host_rules_httpsys_events_name_their_endpoints() {
     let case = "rule-httpsys-events";
     let (_, all) = exactly(case);
-    let f = one(&all, "binding-error-event", "event 15021 (2 times)");
+    let f = one(&all, "binding-error-event", "event 15021 (2 times, ");
     assert!(f.message.contains("endpoint 0.0.0.0:443"), "{}", f.message);
     shows(case, f, "http-events.txt", "Event[0]:");
     shows(case, f, "http-events.txt", "Event[1]:");
@@ -952,7 +952,7 @@ fn host_rules_httpsys_events_name_their_endpoints() {
             "`netsh http add sslcert ipport=0.0.0.0:8443 certhash=<thumbprint> appid={IIS} certstorename=MY`"
         ),
     );
-    let f = one(&all, "iplisten-excludes-address", "event 15005 (once)");
+    let f = one(&all, "iplisten-excludes-address", "event 15005 (once, ");
     assert!(f.message.contains("10.20.30.40:443"), "{}", f.message);
     shows(case, f, "http-events.txt", "Event[3]:");
     fixes(
@@ -968,7 +968,7 @@ fn host_rules_schannel_events_each_format_each_meaning() {
     // wevtutil text ×5, the Event Viewer copy once (its XML is part of it),
     // the 36871 XML once.
     assert_eq!(snap.events.len(), 7, "{:#?}", snap.events);
-    let f = one(&all, "no-shared-cipher", "event 36874 (3 times)");
+    let f = one(&all, "no-shared-cipher", "event 36874 (3 times, ");
     assert!(f.message.contains("TLS 1.0 clients"), "{}", f.message);
     shows(case, f, "schannel-events.txt", "Event[0]:");
     assert_eq!(f.evidence.len(), 3);
@@ -976,12 +976,12 @@ fn host_rules_schannel_events_each_format_each_meaning() {
         f,
         "`Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`",
     );
-    let f = one(&all, "certificate-rejected", "event 36887 (once)");
+    let f = one(&all, "certificate-rejected", "event 36887 (once, ");
     assert!(f.message.contains("unknown_ca (48)"), "{}", f.message);
     shows(case, f, "event-36887.txt", "Log Name:");
     fixes(f, "`certutil -verifystore my <thumbprint>`");
     // The 2012 R2 wording: "fatal error code is 40 … error state is 1205".
-    let f = one(&all, "no-shared-cipher", "event 36888 (once)");
+    let f = one(&all, "no-shared-cipher", "event 36888 (once, ");
     assert!(
         f.message
             .contains("handshake_failure (40) sent by this server, error state 1205"),
@@ -990,11 +990,7 @@ fn host_rules_schannel_events_each_format_each_meaning() {
     );
     shows(case, f, "schannel-events.txt", "Event[1]:");
     fixes(f, "`Get-TlsCipherSuite`");
-    let f = one(
-        &all,
-        "client-protocol-disabled",
-        "event 36871 (once) with error state 10013",
-    );
+    let f = one(&all, "client-protocol-disabled", "with error state 10013");
     shows(case, f, "schannel-36871.xml", "<Event xmlns=");
     fixes(
         f,

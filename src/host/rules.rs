@@ -371,7 +371,6 @@ fn no_private_key(snap: &Snapshot, out: &mut Vec<Finding>) {
         out.push(f);
     }
     if let Some((n, ev)) = events_by(snap, |e| is_schannel(e) && e.id == 36869) {
-        let n = times(n);
         out.push(
             finding(
                 Code::CertificateNoPrivateKey,
@@ -460,7 +459,6 @@ fn private_key_access(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| {
         key_event(e, &[NTE_BAD_KEYSET, NTE_PERM, NTE_KEYSET_NOT_DEF])
     }) {
-        let n = times(n);
         out.push(
             finding(
                 Code::PrivateKeyInaccessible,
@@ -481,7 +479,6 @@ fn private_key_access(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| {
         key_event(e, &[NTE_KEYSET_ENTRY_BAD, SEC_E_UNKNOWN_CREDENTIALS])
     }) {
-        let n = times(n);
         out.push(
             finding(
                 Code::PrivateKeyUnusable,
@@ -1040,7 +1037,6 @@ fn tls13_client_certificate(snap: &Snapshot, out: &mut Vec<Finding>) {
     let Some((n, ev_events)) = events_by(snap, |e| is_schannel(e) && e.id == 36877) else {
         return;
     };
-    let n = times(n);
     for b in &snap.bindings {
         let negotiates = b.flag_on("Negotiate Client Certificate");
         if negotiates || b.flag_on("Disable TLS1.3") {
@@ -1092,19 +1088,48 @@ fn is_httpsys(e: &Event) -> bool {
 }
 
 /// Events matching `pred`, grouped: (count, evidence of the first few).
-fn events_by(snap: &Snapshot, pred: impl Fn(&Event) -> bool) -> Option<(usize, Vec<Evidence>)> {
+fn events_by(snap: &Snapshot, pred: impl Fn(&Event) -> bool) -> Option<(String, Vec<Evidence>)> {
     let matched: Vec<&Event> = snap.events.iter().filter(|e| pred(e)).collect();
     if matched.is_empty() {
         return None;
     }
     Some((
-        matched.len(),
+        count_and_span(&matched),
         matched
             .iter()
             .take(MAX_EVIDENCE)
             .map(|e| e.evidence.clone())
             .collect(),
     ))
+}
+
+/// "once, 2026-11-20T09:41:07" or "3 times, 2026-11-20T09:41:07 to
+/// 2026-11-20T09:45:00": when, to set against a capture's time span. ISO
+/// times (XML, wevtutil) are compared; other renderings are shown as the
+/// first and last printed.
+fn count_and_span(events: &[&Event]) -> String {
+    let n = times(events.len());
+    let iso = |t: &str| {
+        let b = t.as_bytes();
+        b.len() >= 19 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[10] == b'T'
+    };
+    let shown: Vec<&str> = events.iter().filter_map(|e| e.time.as_deref()).collect();
+    let (first, last) = if !shown.is_empty() && shown.iter().all(|t| iso(t)) {
+        let cut = |t: &str| t.get(..19).unwrap_or(t).to_string();
+        let min = shown.iter().copied().min().map(cut);
+        let max = shown.iter().copied().max().map(cut);
+        (min, max)
+    } else {
+        (
+            shown.first().map(|t| t.to_string()),
+            shown.last().map(|t| t.to_string()),
+        )
+    };
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{n}, {a} to {b}"),
+        (Some(a), _) => format!("{n}, {a}"),
+        _ => n,
+    }
 }
 
 /// The endpoints (`0.0.0.0:443`, `www.contoso.com:443`) HTTP.sys events
@@ -1141,7 +1166,6 @@ fn endpoints_text(eps: &[String]) -> String {
 
 fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15021) {
-        let n = times(n);
         let eps = http_endpoints(snap, 15021);
         let checks: Vec<String> = eps
             .iter()
@@ -1179,7 +1203,6 @@ fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15300) {
-        let n = times(n);
         let eps = http_endpoints(snap, 15300);
         let adds: Vec<String> = if eps.is_empty() {
             vec!["ipport=<ip:port>".into()]
@@ -1207,7 +1230,6 @@ fn httpsys_events(snap: &Snapshot, out: &mut Vec<Finding>) {
         );
     }
     if let Some((n, ev)) = events_by(snap, |e| is_httpsys(e) && e.id == 15005) {
-        let n = times(n);
         let eps = http_endpoints(snap, 15005);
         let mut ips: Vec<String> = Vec::new();
         for ep in &eps {
@@ -1260,7 +1282,6 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
         if let Some((n, ev)) = events_by(snap, |e| {
             is_schannel(e) && e.id == 36874 && e.protocol.as_deref().unwrap_or("TLS") == p
         }) {
-            let n = times(n);
             out.push(
                 finding(
                     Code::NoSharedCipher,
@@ -1294,7 +1315,6 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            let n = times(n);
             let states: Vec<u32> = {
                 let mut s: Vec<u32> = snap
                     .events
@@ -1338,7 +1358,6 @@ fn schannel_events(snap: &Snapshot, out: &mut Vec<Finding>) {
     if let Some((n, ev)) = events_by(snap, |e| {
         is_schannel(e) && e.id == 36871 && e.error_state == Some(10013)
     }) {
-        let n = times(n);
         out.push(
             finding(
                 Code::ClientProtocolDisabled,
