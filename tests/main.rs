@@ -12,5 +12,6 @@ mod fingerprints;
 mod golden;
 mod netmon;
 mod oracle;
+mod read_thread;
 mod robustness;
 mod support;
