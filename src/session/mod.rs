@@ -13,6 +13,7 @@
 //! Not done here: saying *why* a handshake failed (`diagnose`).
 
 pub mod certificate;
+pub mod packed;
 
 use std::net::SocketAddr;
 
