@@ -337,10 +337,10 @@ fn analyze(
         progress: shared_terminal,
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(captures.len())
-        .max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(captures.len()).max(1);
+    // A core left over: each analysis reads and decodes on a second thread.
+    let read_thread = cores > threads;
     // Memory held by waiting buffers: a file's bound per worker.
     let budget = Arc::new(spill::Budget::new(spill::PER_FILE.saturating_mul(threads)));
     let next = AtomicUsize::new(0);
@@ -368,6 +368,7 @@ fn analyze(
                         progress: progress.as_ref().and_then(|p| p.counter(i)),
                         stop: Some(stop.clone()),
                         host: host.clone(),
+                        read_thread,
                         ..Options::default()
                     };
                     let (result, buffer) = if i == 0 {

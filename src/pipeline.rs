@@ -15,6 +15,10 @@
 //! is an `ip-fragment-*` anomaly.
 //! A damaged capture ends reading with [`report::Damage`] in the summary;
 //! everything before it is analyzed and reported.
+//! With [`Options::read_thread`] the capture is read and frames are decoded
+//! (capture + wire) on a second thread, which hands owned batches of
+//! segments (at most four of 256 KiB alive) to this one through a bounded
+//! queue; frames keep their order, so the output is the same byte for byte.
 //! Two optional hooks for a front end cost nothing when unset:
 //! [`Options::progress`] publishes how many bytes of the input were read, and
 //! [`Options::stop`] ends an analysis early (a closed output pipe).
@@ -22,13 +26,14 @@
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
 use crate::capture::decompress::{self, Source};
 use crate::capture::{self, Timestamp};
 use crate::diagnose;
 use crate::report::{self, Record, Rollup, Sink, Summary};
+use crate::session::packed::{Interner, Packed};
 use crate::session::{Handshake, Tracker};
 use crate::stream::{self, Interest, Output, Reassembler};
 use crate::tls;
@@ -40,7 +45,8 @@ const MAX_ANOMALY_KINDS: usize = 64;
 const MAX_LINK_TYPES: usize = 16;
 /// Failed handshakes held back until the end of the capture, so that what
 /// their servers did later can still explain them. Past the cap they are
-/// judged with what is known when they end (~3 KB each: 12 MB at most).
+/// judged with what is known when they end. Held packed (~0.4 KB each, their
+/// repeated ClientHello lists shared; 1.7 KB as built): ~2 MB at most.
 const MAX_DEFERRED: usize = 4096;
 
 /// Frames between two looks at [`Options::stop`].
@@ -62,6 +68,10 @@ pub struct Options {
     /// With `analyze --host`: the server's configuration, to confirm or
     /// contradict each handshake's cause.
     pub host: Option<Arc<crate::host::join::Host>>,
+    /// Read and decode frames on a second thread while this one analyzes
+    /// them (batches of copied segments through a bounded queue). Worth it
+    /// with a spare core; the output is the same either way.
+    pub read_thread: bool,
 }
 
 /// A source that publishes its position to [`Options::progress`].
@@ -128,7 +138,9 @@ struct State<'s> {
     /// What each server showed so far.
     knowledge: diagnose::Knowledge,
     /// Failed handshakes waiting for the whole capture (see [`MAX_DEFERRED`]).
-    deferred: Vec<Handshake>,
+    deferred: Vec<Packed>,
+    /// What the held handshakes share.
+    interner: Interner,
     sink: &'s mut dyn Sink,
     write_error: Option<std::io::Error>,
     /// Time of the latest frame read.
@@ -181,7 +193,7 @@ impl State<'_> {
     fn finished(&mut self, h: Handshake) {
         self.knowledge.learn(&h);
         if diagnose::needs_hindsight(&h) && self.deferred.len() < MAX_DEFERRED {
-            self.deferred.push(h);
+            self.deferred.push(Packed::pack(h, &mut self.interner));
         } else {
             self.emit(&h);
         }
@@ -190,9 +202,10 @@ impl State<'_> {
     /// The end of the capture: report the held-back handshakes, in capture order.
     fn flush_deferred(&mut self) {
         let mut deferred = std::mem::take(&mut self.deferred);
-        deferred.sort_by_key(|h| h.first_frame);
-        for h in &deferred {
-            self.emit(h);
+        self.interner = Interner::default();
+        deferred.sort_by_key(Packed::first_frame);
+        for p in deferred {
+            self.emit(&p.unpack());
         }
     }
 
@@ -314,7 +327,8 @@ pub fn analyze_path(
         other => other,
     };
     if path == Path::new("-") {
-        let stdin = Counted::new(std::io::stdin().lock(), opts.progress.clone());
+        // Unlocked: a locked stdin cannot move to the reading thread.
+        let stdin = Counted::new(std::io::stdin(), opts.progress.clone());
         analyze_source(stdin, &name, opts, sink).map_err(rewrap)
     } else {
         let file = std::fs::File::open(path).map_err(|source| Error::Io {
@@ -347,7 +361,7 @@ fn one(summary: Summary) -> Vec<Analyzed> {
 
 /// A file: compressed ones are streamed through [`analyze_source`]; a plain
 /// one is read seekable, so NetMon `.cap` (frame table at the end) works.
-fn analyze_file<F: Read + Seek>(
+fn analyze_file<F: Read + Seek + Send>(
     mut file: F,
     name: &str,
     opts: &Options,
@@ -365,7 +379,7 @@ fn analyze_file<F: Read + Seek>(
 }
 
 /// Analyzes a stream that may be compressed (gzip) or an archive (zip).
-pub fn analyze_source<R: Read>(
+pub fn analyze_source<R: Read + Send>(
     src: R,
     name: &str,
     opts: &Options,
@@ -429,7 +443,7 @@ pub fn analyze_source<R: Read>(
 
 /// [`analyze`] on decompressed bytes: a stream that is not a capture after
 /// decompression is named as such.
-fn analyze_compressed<R: Read>(
+fn analyze_compressed<R: Read + Send>(
     src: R,
     name: &str,
     how: &'static str,
@@ -452,7 +466,7 @@ fn analyze_compressed<R: Read>(
 /// later in the file is reported in [`Summary::damage`]. A stream cannot
 /// seek, so a NetMon `.cap` is refused here with what to do: use
 /// [`analyze_seekable`] (or [`analyze_path`]) for it.
-pub fn analyze<R: Read>(
+pub fn analyze<R: Read + Send>(
     src: R,
     name: &str,
     opts: &Options,
@@ -463,7 +477,7 @@ pub fn analyze<R: Read>(
 
 /// Like [`analyze`], from a source that can seek (a file, a `Cursor`): reads
 /// NetMon `.cap` too.
-pub fn analyze_seekable<R: Read + Seek>(
+pub fn analyze_seekable<R: Read + Seek + Send>(
     src: R,
     name: &str,
     opts: &Options,
@@ -473,7 +487,7 @@ pub fn analyze_seekable<R: Read + Seek>(
 }
 
 /// [`analyze`] of decompressed bytes, which the summary says.
-fn analyze_inner<R: Read>(
+fn analyze_inner<R: Read + Send>(
     src: R,
     name: &str,
     compression: Option<&'static str>,
@@ -483,18 +497,306 @@ fn analyze_inner<R: Read>(
     run(capture::Reader::open(src)?, name, compression, opts, sink)
 }
 
-fn run<R: Read>(
+/// Frame payload bytes per batch handed from the reading thread.
+const BATCH_BYTES: usize = 256 * 1024;
+/// Frames per batch at most (a flood of empty segments fills no bytes).
+const BATCH_FRAMES: usize = 2048;
+/// Batches waiting between the threads; each thread holds one more, so at
+/// most four exist (about 1.5 MB with their frame lists).
+const QUEUED_BATCHES: usize = 2;
+
+/// One decoded frame, as the analysis takes it.
+enum Decoded<'a> {
+    /// A TCP segment.
+    Segment {
+        seg: wire::Segment<'a>,
+        frame: u64,
+        ts: Timestamp,
+        /// NetMon's process index on the frame.
+        process: Option<u32>,
+    },
+    /// A frame the wire decoder refused: an anomaly of this kind.
+    Anomaly { kind: String, frame: u64 },
+}
+
+/// What reading the frames counted, for the summary.
+struct Reading {
+    frames: u64,
+    tcp_frames: u64,
+    other_frames: u64,
+    links: Vec<capture::LinkType>,
+    first_ts: Option<Timestamp>,
+    last_ts: Option<Timestamp>,
+    /// Time of the latest frame.
+    now: Timestamp,
+    damage: Option<report::Damage>,
+    /// [`Options::stop`] ended the reading.
+    stopped: bool,
+}
+
+/// Reads and decodes every frame; `take` gets each TCP segment and wire
+/// anomaly in capture order and answers whether to go on. Damage ends the
+/// reading and is recorded, as is a stop asked through `stop`.
+fn read_frames<R: Read>(
+    reader: &mut capture::Reader<R>,
+    defrag: &mut wire::Defrag,
+    stop: Option<&AtomicBool>,
+    take: &mut dyn FnMut(Decoded<'_>) -> bool,
+) -> Reading {
+    let mut r = Reading {
+        frames: 0,
+        tcp_frames: 0,
+        other_frames: 0,
+        links: Vec::new(),
+        first_ts: None,
+        last_ts: None,
+        now: Timestamp(i64::MIN),
+        damage: None,
+        stopped: false,
+    };
+    loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(Error::Corrupt {
+                offset,
+                frame,
+                what,
+            }) => {
+                r.damage = Some(report::Damage {
+                    offset,
+                    frame,
+                    message: what,
+                });
+                break;
+            }
+            Err(e) => {
+                r.damage = Some(report::Damage {
+                    offset: reader.bytes_read(),
+                    frame: reader.frames() + 1,
+                    message: e.to_string(),
+                });
+                break;
+            }
+        };
+        r.frames += 1;
+        if !r.links.contains(&frame.link) && r.links.len() < MAX_LINK_TYPES {
+            r.links.push(frame.link);
+        }
+        r.first_ts.get_or_insert(frame.ts);
+        r.now = r.now.max(frame.ts);
+        r.last_ts = Some(frame.ts);
+        // IP fragments are reassembled before TCP; a reassembled segment is
+        // reported under the frame of the fragment that completed it.
+        let go_on = match defrag.decode(frame.link, frame.data, frame.ts) {
+            Ok(Some(seg)) => {
+                r.tcp_frames += 1;
+                take(Decoded::Segment {
+                    seg,
+                    frame: frame.number,
+                    ts: frame.ts,
+                    process: frame.process,
+                })
+            }
+            Ok(None) => {
+                r.other_frames += 1;
+                true
+            }
+            Err(e) => {
+                r.other_frames += 1;
+                take(Decoded::Anomaly {
+                    kind: e.kind(),
+                    frame: frame.number,
+                })
+            }
+        };
+        if !go_on {
+            break;
+        }
+        if r.frames.is_multiple_of(STOP_CHECK_FRAMES)
+            && stop.is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            r.stopped = true;
+            break;
+        }
+    }
+    r
+}
+
+/// A decoded frame with its payload copied into its [`Batch`].
+enum Item {
+    Segment {
+        /// The segment with an empty payload.
+        seg: wire::Segment<'static>,
+        /// Where its payload is in [`Batch::data`].
+        payload: std::ops::Range<usize>,
+        frame: u64,
+        ts: Timestamp,
+        process: Option<u32>,
+    },
+    Anomaly {
+        kind: String,
+        frame: u64,
+    },
+}
+
+/// Decoded frames handed from the reading thread to the analysis, owned;
+/// emptied batches go back to be filled again.
+#[derive(Default)]
+struct Batch {
+    items: Vec<Item>,
+    data: Vec<u8>,
+}
+
+impl Batch {
+    fn push(&mut self, d: Decoded<'_>) {
+        self.items.push(match d {
+            Decoded::Segment {
+                seg,
+                frame,
+                ts,
+                process,
+            } => {
+                let start = self.data.len();
+                self.data.extend_from_slice(seg.payload);
+                Item::Segment {
+                    seg: wire::Segment {
+                        src: seg.src,
+                        dst: seg.dst,
+                        sport: seg.sport,
+                        dport: seg.dport,
+                        seq: seg.seq,
+                        ack: seg.ack,
+                        flags: seg.flags,
+                        window: seg.window,
+                        payload: &[],
+                        truncated: seg.truncated,
+                    },
+                    payload: start..self.data.len(),
+                    frame,
+                    ts,
+                    process,
+                }
+            }
+            Decoded::Anomaly { kind, frame } => Item::Anomaly { kind, frame },
+        });
+    }
+
+    fn full(&self) -> bool {
+        self.data.len() >= BATCH_BYTES || self.items.len() >= BATCH_FRAMES
+    }
+}
+
+/// Everything after the wire decoder: reassembly, TLS, sessions, diagnosis
+/// and the sink.
+struct Analysis<'s> {
+    reasm: Reassembler,
+    state: State<'s>,
+}
+
+impl Analysis<'_> {
+    /// Takes one decoded frame; false once the output failed.
+    fn take(&mut self, d: Decoded<'_>) -> bool {
+        match d {
+            Decoded::Segment {
+                seg,
+                frame,
+                ts,
+                process,
+            } => {
+                let state = &mut self.state;
+                state.frame_process = process;
+                self.reasm
+                    .push(&seg, frame, ts, &mut |o| state.on_output(o));
+            }
+            Decoded::Anomaly { kind, frame } => self.state.anomaly(&kind, frame),
+        }
+        self.state.write_error.is_none()
+    }
+
+    /// Takes every frame of a batch, in order; false once the output failed.
+    fn take_batch(&mut self, batch: &mut Batch) -> bool {
+        let Batch { items, data } = batch;
+        for item in items.drain(..) {
+            let d = match item {
+                Item::Segment {
+                    seg,
+                    payload,
+                    frame,
+                    ts,
+                    process,
+                } => Decoded::Segment {
+                    seg: wire::Segment {
+                        payload: data.get(payload).unwrap_or_default(),
+                        ..seg
+                    },
+                    frame,
+                    ts,
+                    process,
+                },
+                Item::Anomaly { kind, frame } => Decoded::Anomaly { kind, frame },
+            };
+            if !self.take(d) {
+                return false;
+            }
+        }
+        data.clear();
+        true
+    }
+}
+
+/// [`read_frames`] on a second thread, feeding `analysis` on this one
+/// through a bounded queue of batches: reading and decoding overlap the
+/// analysis on a two-core machine. The frames arrive in the same order, so
+/// the output is the same as [`read_frames`] feeding it directly.
+fn read_frames_threaded<R: Read + Send>(
+    reader: &mut capture::Reader<R>,
+    defrag: &mut wire::Defrag,
+    stop: Option<&AtomicBool>,
+    analysis: &mut Analysis<'_>,
+) -> Reading {
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Batch>(QUEUED_BATCHES);
+        let (back, returned) = mpsc::channel::<Batch>();
+        let reading = scope.spawn(move || {
+            let mut batch = Batch::default();
+            let r = read_frames(reader, defrag, stop, &mut |d| {
+                batch.push(d);
+                if !batch.full() {
+                    return true;
+                }
+                let next = returned.try_recv().unwrap_or_default();
+                // Fails once the analysis stopped (the output failed).
+                tx.send(std::mem::replace(&mut batch, next)).is_ok()
+            });
+            if !batch.items.is_empty() {
+                let _ = tx.send(batch);
+            }
+            r
+        });
+        for mut batch in rx.iter() {
+            if !analysis.take_batch(&mut batch) {
+                break;
+            }
+            let _ = back.send(batch);
+        }
+        // Unblocks the reading thread if the analysis stopped early.
+        drop(rx);
+        reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn run<R: Read + Send>(
     mut reader: capture::Reader<R>,
     name: &str,
     compression: Option<&'static str>,
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
-    let mut reasm = Reassembler::new(opts.stream);
-    // IP fragments are reassembled before TCP; a reassembled segment is
-    // reported under the frame of the fragment that completed it.
     let mut defrag = wire::Defrag::new();
-    let mut state = State {
+    let state = State {
         name,
         conns: HashMap::default(),
         tls_events: Vec::new(),
@@ -502,6 +804,7 @@ fn run<R: Read>(
         rollup: Rollup::default(),
         knowledge: diagnose::Knowledge::default(),
         deferred: Vec::new(),
+        interner: Interner::default(),
         sink,
         write_error: None,
         now: Timestamp(i64::MIN),
@@ -516,75 +819,28 @@ fn run<R: Read>(
             })
             .collect(),
     };
-    let mut summary = Summary {
-        kind: "summary",
-        capture: name.to_string(),
-        format: Some(reader.format().name()),
-        compression,
-        ..Summary::default()
+    let mut analysis = Analysis {
+        reasm: Reassembler::new(opts.stream),
+        state,
     };
-    let mut links: Vec<capture::LinkType> = Vec::new();
-    let (mut first_ts, mut last_ts) = (None, None);
-    loop {
-        let frame = match reader.next_frame() {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(Error::Corrupt {
-                offset,
-                frame,
-                what,
-            }) => {
-                summary.damage = Some(report::Damage {
-                    offset,
-                    frame,
-                    message: what,
-                });
-                break;
-            }
-            Err(e) => {
-                summary.damage = Some(report::Damage {
-                    offset: reader.bytes_read(),
-                    frame: reader.frames() + 1,
-                    message: e.to_string(),
-                });
-                break;
-            }
-        };
-        summary.frames += 1;
-        if !links.contains(&frame.link) && links.len() < MAX_LINK_TYPES {
-            links.push(frame.link);
-        }
-        first_ts.get_or_insert(frame.ts);
-        state.now = state.now.max(frame.ts);
-        last_ts = Some(frame.ts);
-        match defrag.decode(frame.link, frame.data, frame.ts) {
-            Ok(Some(seg)) => {
-                summary.tcp_frames += 1;
-                state.frame_process = frame.process;
-                reasm.push(&seg, frame.number, frame.ts, &mut |o| state.on_output(o));
-            }
-            Ok(None) => summary.other_frames += 1,
-            Err(e) => {
-                summary.other_frames += 1;
-                state.anomaly(&e.kind(), frame.number);
-            }
-        }
-        if state.write_error.is_some() {
-            break;
-        }
-        if summary.frames.is_multiple_of(STOP_CHECK_FRAMES)
-            && opts
-                .stop
-                .as_ref()
-                .is_some_and(|s| s.load(Ordering::Relaxed))
-        {
-            state.write_error = Some(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "analysis stopped",
-            ));
-            break;
-        }
+    let stop = opts.stop.as_deref();
+    let reading = if opts.read_thread {
+        read_frames_threaded(&mut reader, &mut defrag, stop, &mut analysis)
+    } else {
+        read_frames(&mut reader, &mut defrag, stop, &mut |d| analysis.take(d))
+    };
+    let Analysis {
+        mut reasm,
+        mut state,
+    } = analysis;
+    if reading.stopped && state.write_error.is_none() {
+        state.write_error = Some(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "analysis stopped",
+        ));
     }
+    // Silence at the end of the capture lasted until its last frame.
+    state.now = state.now.max(reading.now);
     reasm.finish(&mut |o| state.on_output(o));
     defrag.finish();
     state.flush_deferred();
@@ -594,6 +850,18 @@ fn run<R: Read>(
             source: e,
         });
     }
+    let mut summary = Summary {
+        kind: "summary",
+        capture: name.to_string(),
+        format: Some(reader.format().name()),
+        compression,
+        frames: reading.frames,
+        tcp_frames: reading.tcp_frames,
+        other_frames: reading.other_frames,
+        damage: reading.damage,
+        ..Summary::default()
+    };
+    let (links, first_ts, last_ts) = (reading.links, reading.first_ts, reading.last_ts);
     // Wireshark's count: NetMon pseudo-frames it numbers (NetEvent, filter)
     // are counted though the reader does not return them (see the notes).
     summary.frames = summary.frames.max(reader.frames());

@@ -17,5 +17,6 @@ mod host_registry;
 mod host_rules;
 mod netmon;
 mod oracle;
+mod read_thread;
 mod robustness;
 mod support;

@@ -123,8 +123,9 @@ fn le64(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
-/// A shared byte counter.
-pub type Counter = std::rc::Rc<std::cell::Cell<u64>>;
+/// A shared byte counter (atomic only so that a decompressing reader can
+/// move to the pipeline's reading thread; one thread uses it at a time).
+pub type Counter = std::sync::Arc<std::sync::atomic::AtomicU64>;
 
 /// A reader that counts the bytes it delivers.
 pub struct Counted<R> {
@@ -144,7 +145,8 @@ impl<R> Counted<R> {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -186,7 +188,10 @@ impl<D: Read> Read for Guarded<D> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.dec.read(buf)?;
         self.out += n as u64;
-        if let Some(e) = self.limits.exceeded(self.out, self.input.get()) {
+        if let Some(e) = self.limits.exceeded(
+            self.out,
+            self.input.load(std::sync::atomic::Ordering::Relaxed),
+        ) {
             return Err(e);
         }
         Ok(n)
@@ -245,7 +250,11 @@ impl<R: Read> ZipStream<R> {
     }
 
     fn consumed(&self) -> u64 {
-        self.src.get_ref().count.get() - self.src.buffer().len() as u64
+        self.src
+            .get_ref()
+            .count
+            .load(std::sync::atomic::Ordering::Relaxed)
+            - self.src.buffer().len() as u64
     }
 
     /// Skips what is left of the current entry, then reads the next local

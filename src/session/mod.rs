@@ -13,6 +13,7 @@
 //! Not done here: saying *why* a handshake failed (`diagnose`).
 
 pub mod certificate;
+pub mod packed;
 
 use std::net::SocketAddr;
 
@@ -160,10 +161,11 @@ impl ClientHelloFacts {
 }
 
 fn no_grease<T: Copy>(v: &[T], raw: impl Fn(&T) -> u16) -> Vec<T> {
-    v.iter()
-        .filter(|x| !tls::enums::is_grease(raw(x)))
-        .copied()
-        .collect()
+    // Sized up front: a filtered iterator's collect grows (and copies) the
+    // vector several times.
+    let mut out = Vec::with_capacity(v.len());
+    out.extend(v.iter().filter(|x| !tls::enums::is_grease(raw(x))).copied());
+    out
 }
 
 /// A ServerHello or HelloRetryRequest as reported.

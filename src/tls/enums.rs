@@ -144,8 +144,20 @@ fn version_name(v: u16) -> Option<&'static str> {
 /// registry (names in IANA style, TLS 1.3 suites and the two SCSVs included),
 /// plus what it lacks.
 fn cipher_suite_name(v: u16) -> Option<&'static str> {
-    if let Some(c) = tls_parser::TlsCipherSuite::from_id(v) {
-        return Some(c.name);
+    // tls-parser's map hashes each lookup with SipHash; a report names every
+    // suite of every ClientHello, so its entries are copied once into a
+    // sorted table and binary-searched (a few hundred entries, ~8 KB).
+    static SORTED: std::sync::OnceLock<Vec<(u16, &'static str)>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut t: Vec<(u16, &'static str)> = tls_parser::CIPHERS
+            .entries()
+            .map(|(&id, c)| (id, c.name))
+            .collect();
+        t.sort_unstable_by_key(|e| e.0);
+        t
+    });
+    if let Ok(i) = sorted.binary_search_by_key(&v, |e| e.0) {
+        return sorted.get(i).map(|e| e.1);
     }
     // IANA "TLS Cipher Suites", GOST suites (RFC 9189, RFC 9367).
     Some(match v {

@@ -50,27 +50,43 @@ pub struct Ja3 {
 }
 
 impl Ja3 {
-    fn new(full: String) -> Self {
-        let hash = hex(&Md5::digest(full.as_bytes()));
-        Ja3 { full, hash }
+    /// From the pre-hash string, built as ASCII bytes.
+    fn new(full: Vec<u8>) -> Self {
+        let hash = hex(&Md5::digest(&full));
+        Ja3 {
+            full: ascii(full),
+            hash,
+        }
     }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Lower-case hex of the bytes. Written by hand: the formatting machinery
-/// costs more than the hashing on a capture with 20,000 hellos.
+/// Bytes known to be ASCII (digits, letters, punctuation written here) as a
+/// `String`. Never empty on bad input: a non-ASCII byte (impossible by
+/// construction) is replaced, not a panic.
+fn ascii(b: Vec<u8>) -> String {
+    String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Lower-case hex of the bytes. Written by hand, like everything here: on a
+/// capture with 20,000 hellos the formatting machinery and the intermediate
+/// strings cost several times the hashing.
 fn hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
+    let mut s = Vec::with_capacity(b.len() * 2);
+    push_hex(&mut s, b);
+    ascii(s)
+}
+
+fn push_hex(s: &mut Vec<u8>, b: &[u8]) {
     for x in b {
-        s.push(char::from(HEX[usize::from(x >> 4)]));
-        s.push(char::from(HEX[usize::from(x & 0xf)]));
+        s.push(HEX[usize::from(x >> 4)]);
+        s.push(HEX[usize::from(x & 0xf)]);
     }
-    s
 }
 
 /// Appends `x` in decimal.
-fn push_decimal(s: &mut String, mut x: u32) {
+fn push_decimal(s: &mut Vec<u8>, mut x: u32) {
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     loop {
@@ -81,21 +97,17 @@ fn push_decimal(s: &mut String, mut x: u32) {
             break;
         }
     }
-    for &d in &buf[i..] {
-        s.push(char::from(d));
-    }
+    s.extend_from_slice(&buf[i..]);
 }
 
-/// `a-b-c` of the values.
-fn dashed(v: impl Iterator<Item = u32>) -> String {
-    let mut s = String::with_capacity(128);
+/// Appends `a-b-c` of the values.
+fn push_dashed(s: &mut Vec<u8>, v: impl Iterator<Item = u32>) {
     for (i, x) in v.enumerate() {
         if i > 0 {
-            s.push('-');
+            s.push(b'-');
         }
-        push_decimal(&mut s, x);
+        push_decimal(s, x);
     }
-    s
 }
 
 fn no_grease(v: impl Iterator<Item = u16>) -> impl Iterator<Item = u32> {
@@ -116,6 +128,16 @@ const EXT_SUPPORTED_VERSIONS: u16 = 43;
 /// JA3 of a ClientHello. Always `Some` for a TLS-format hello; for an
 /// SSLv2-format hello see the module docs.
 pub fn ja3(ch: &ClientHello) -> Option<Ja3> {
+    let mut s = Vec::with_capacity(
+        16 + 6
+            * (ch.cipher_suites.len()
+                + ch.extensions.len()
+                + ch.groups.len()
+                + ch.ec_point_formats.len()
+                + ch.sslv2_cipher_specs.len()),
+    );
+    push_decimal(&mut s, u32::from(ch.version.0));
+    s.push(b',');
     if ch.sslv2_format {
         // ipfixprobe's layout: the hello's version, every cipher spec in wire
         // order, no extensions. A 2-byte GREASE value cannot be told apart in
@@ -125,27 +147,25 @@ pub fn ja3(ch: &ClientHello) -> Option<Ja3> {
             .iter()
             .copied()
             .filter(|&s| !(s <= 0xffff && is_grease(s as u16)));
-        return Some(Ja3::new(format!("{},{},,,", ch.version.0, dashed(specs))));
+        push_dashed(&mut s, specs);
+        s.extend_from_slice(b",,,");
+        return Some(Ja3::new(s));
     }
-    let ciphers = dashed(no_grease(ch.cipher_suites.iter().map(|c| c.0)));
-    let exts = dashed(no_grease(ch.extensions.iter().map(|e| e.0)));
+    push_dashed(&mut s, no_grease(ch.cipher_suites.iter().map(|c| c.0)));
+    s.push(b',');
+    push_dashed(&mut s, no_grease(ch.extensions.iter().map(|e| e.0)));
+    s.push(b',');
     let has = |t: u16| ch.extensions.iter().any(|e| e.0 == t);
     // Fields of absent extensions stay empty; a present extension whose list
     // did not parse is empty too.
-    let groups = if has(EXT_SUPPORTED_GROUPS) {
-        dashed(no_grease(ch.groups.iter().map(|g| g.0)))
-    } else {
-        String::new()
-    };
-    let formats = if has(EXT_EC_POINT_FORMATS) {
-        dashed(ch.ec_point_formats.iter().map(|&f| u32::from(f)))
-    } else {
-        String::new()
-    };
-    Some(Ja3::new(format!(
-        "{},{ciphers},{exts},{groups},{formats}",
-        ch.version.0
-    )))
+    if has(EXT_SUPPORTED_GROUPS) {
+        push_dashed(&mut s, no_grease(ch.groups.iter().map(|g| g.0)));
+    }
+    s.push(b',');
+    if has(EXT_EC_POINT_FORMATS) {
+        push_dashed(&mut s, ch.ec_point_formats.iter().map(|&f| u32::from(f)));
+    }
+    Some(Ja3::new(s))
 }
 
 /// JA3S of a ServerHello (or HelloRetryRequest, which has the same layout);
@@ -154,11 +174,13 @@ pub fn ja3s(sh: &ServerHello) -> Option<Ja3> {
     if sh.sslv2_format {
         return None;
     }
-    let exts = dashed(sh.extensions.iter().map(|e| u32::from(e.0)));
-    Some(Ja3::new(format!(
-        "{},{},{exts}",
-        sh.version.0, sh.cipher_suite.0
-    )))
+    let mut s = Vec::with_capacity(16 + 6 * sh.extensions.len());
+    push_decimal(&mut s, u32::from(sh.version.0));
+    s.push(b',');
+    push_decimal(&mut s, u32::from(sh.cipher_suite.0));
+    s.push(b',');
+    push_dashed(&mut s, sh.extensions.iter().map(|e| u32::from(e.0)));
+    Some(Ja3::new(s))
 }
 
 /// The two characters JA4 gives a protocol version.
@@ -180,45 +202,44 @@ fn ja4_version(v: u16) -> &'static str {
 /// The two ALPN characters of JA4: first and last character of the first
 /// protocol name when both are ASCII alphanumerics, otherwise the first and
 /// last hex digit of the whole name; `00` without one.
-fn ja4_alpn(first: Option<&[u8]>) -> String {
+fn ja4_alpn(first: Option<&[u8]>) -> [u8; 2] {
     let Some(name) = first.filter(|n| !n.is_empty()) else {
-        return "00".into();
+        return *b"00";
     };
     match (name.first(), name.last()) {
-        (Some(&a), Some(&z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => {
-            format!("{}{}", char::from(a), char::from(z))
-        }
-        (Some(&a), Some(&z)) => {
-            let (h, l) = (format!("{a:02x}"), format!("{z:02x}"));
-            format!("{}{}", &h[..1], &l[1..])
-        }
-        _ => "00".into(),
+        (Some(&a), Some(&z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => [a, z],
+        (Some(&a), Some(&z)) => [HEX[usize::from(a >> 4)], HEX[usize::from(z & 0xf)]],
+        _ => *b"00",
     }
 }
 
-/// First 12 hex digits of SHA-256, or twelve zeros for an empty list (the
-/// method marks "nothing there" this way rather than hashing "").
-fn ja4_hash(s: &str) -> String {
+/// Appends the first 12 hex digits of the SHA-256 of `s`, or twelve zeros for
+/// an empty list (the method marks "nothing there" this way rather than
+/// hashing "").
+fn push_ja4_hash(out: &mut Vec<u8>, s: &[u8]) {
     if s.is_empty() {
-        return "0".repeat(12);
+        out.extend_from_slice(b"000000000000");
+    } else {
+        push_hex(out, &Sha256::digest(s)[..6]);
     }
-    let mut h = hex(&Sha256::digest(s.as_bytes()));
-    h.truncate(12);
-    h
 }
 
-/// `0a0a,1301` of the values, 4 lower-case hex digits each.
-fn comma_hex(v: &[u16]) -> String {
-    let mut s = String::with_capacity(v.len() * 5);
+/// Appends `0a0a,1301` of the values, 4 lower-case hex digits each.
+fn push_comma_hex(s: &mut Vec<u8>, v: &[u16]) {
     for (i, x) in v.iter().enumerate() {
         if i > 0 {
-            s.push(',');
+            s.push(b',');
         }
         for shift in [12, 8, 4, 0] {
-            s.push(char::from(HEX[usize::from((x >> shift) & 0xf)]));
+            s.push(HEX[usize::from((x >> shift) & 0xf)]);
         }
     }
-    s
+}
+
+/// Two decimal digits of `n`, capped at 99.
+fn two_digits(n: usize) -> [u8; 2] {
+    let n = n.min(99) as u8;
+    [b'0' + n / 10, b'0' + n % 10]
 }
 
 /// JA4 of a ClientHello carried over TCP (first character `t`); `None` for
@@ -247,50 +268,57 @@ pub fn ja4(ch: &ClientHello) -> Option<String> {
     } else {
         ch.version.0
     };
-    let mut ciphers: Vec<u16> = ch
-        .cipher_suites
-        .iter()
-        .map(|c| c.0)
-        .filter(|c| !is_grease(*c))
-        .collect();
-    let exts: Vec<u16> = ch
-        .extensions
-        .iter()
-        .map(|e| e.0)
-        .filter(|e| !is_grease(*e))
-        .collect();
-    let a = format!(
-        "t{}{}{:02}{:02}{}",
-        ja4_version(version),
-        if has(EXT_SERVER_NAME) { 'd' } else { 'i' },
-        ciphers.len().min(99),
-        exts.len().min(99),
-        ja4_alpn(ch.alpn_first.as_deref()),
+    // One scratch list for the values, one for the text that is hashed.
+    let mut vals: Vec<u16> = Vec::with_capacity(
+        ch.cipher_suites
+            .len()
+            .max(ch.extensions.len() + ch.signature_algorithms.len()),
     );
-    ciphers.sort_unstable();
-    let mut sorted: Vec<u16> = exts
-        .into_iter()
-        .filter(|&e| e != EXT_SERVER_NAME && e != EXT_ALPN)
-        .collect();
-    sorted.sort_unstable();
-    let sigs: Vec<u16> = ch
-        .signature_algorithms
-        .iter()
-        .map(|s| s.0)
-        .filter(|s| !is_grease(*s))
-        .collect();
-    let c = if sorted.is_empty() {
-        String::new()
-    } else if sigs.is_empty() {
-        comma_hex(&sorted)
-    } else {
-        format!("{}_{}", comma_hex(&sorted), comma_hex(&sigs))
-    };
-    Some(format!(
-        "{a}_{}_{}",
-        ja4_hash(&comma_hex(&ciphers)),
-        ja4_hash(&c)
-    ))
+    let mut text: Vec<u8> = Vec::with_capacity(5 * vals.capacity());
+    let mut out: Vec<u8> = Vec::with_capacity(36);
+    out.push(b't');
+    out.extend_from_slice(ja4_version(version).as_bytes());
+    out.push(if has(EXT_SERVER_NAME) { b'd' } else { b'i' });
+    vals.extend(
+        ch.cipher_suites
+            .iter()
+            .map(|c| c.0)
+            .filter(|c| !is_grease(*c)),
+    );
+    out.extend_from_slice(&two_digits(vals.len()));
+    let exts = ch.extensions.iter().filter(|e| !is_grease(e.0)).count();
+    out.extend_from_slice(&two_digits(exts));
+    out.extend_from_slice(&ja4_alpn(ch.alpn_first.as_deref()));
+    out.push(b'_');
+    vals.sort_unstable();
+    push_comma_hex(&mut text, &vals);
+    push_ja4_hash(&mut out, &text);
+    out.push(b'_');
+    vals.clear();
+    vals.extend(
+        ch.extensions
+            .iter()
+            .map(|e| e.0)
+            .filter(|&e| !is_grease(e) && e != EXT_SERVER_NAME && e != EXT_ALPN),
+    );
+    vals.sort_unstable();
+    text.clear();
+    if !vals.is_empty() {
+        push_comma_hex(&mut text, &vals);
+        let sorted = vals.len();
+        vals.extend(
+            ch.signature_algorithms
+                .iter()
+                .map(|s| s.0)
+                .filter(|s| !is_grease(*s)),
+        );
+        if vals.len() > sorted {
+            text.push(b'_');
+            push_comma_hex(&mut text, &vals[sorted..]);
+        }
+    }
+    push_ja4_hash(&mut out, &text);
+    Some(ascii(out))
 }
 
 #[cfg(test)]
@@ -505,11 +533,11 @@ mod tests {
 
     #[test]
     fn ja4_alpn_characters_per_description() {
-        let f = |b: &[u8]| ja4_alpn(Some(b));
+        let f = |b: &[u8]| String::from_utf8(ja4_alpn(Some(b)).to_vec()).unwrap();
         assert_eq!(f(b"h2"), "h2");
         assert_eq!(f(b"http/1.1"), "h1");
         assert_eq!(f(b"x"), "xx");
-        assert_eq!(ja4_alpn(None), "00");
+        assert_eq!(&ja4_alpn(None), b"00");
         assert_eq!(f(b""), "00");
         // The description's non-alphanumeric examples.
         assert_eq!(f(&[0xab]), "ab");

@@ -94,12 +94,12 @@ fn u16_list(b: &[u8], what: &str, problems: &mut Vec<String>) -> Vec<u16> {
     if !b.len().is_multiple_of(2) {
         problems.push(format!("{what}: odd length {}", b.len()));
     }
-    b.chunks_exact(2)
-        .filter_map(|c| match *c {
-            [x, y] => Some(u16::from_be_bytes([x, y])),
-            _ => None,
-        })
-        .collect()
+    let mut out = Vec::with_capacity(b.len() / 2);
+    out.extend(b.chunks_exact(2).filter_map(|c| match *c {
+        [x, y] => Some(u16::from_be_bytes([x, y])),
+        _ => None,
+    }));
+    out
 }
 
 /// Splits an extensions block into `(type, data)` pairs in wire order. A bad
