@@ -969,7 +969,7 @@ mod xml {
             return;
         }
         if let Some(top) = stack.last_mut() {
-            top.text.push_str(&entities(raw));
+            top.text.push_str(&crate::host::events::unescape(raw));
         }
     }
 
@@ -1007,53 +1007,11 @@ mod xml {
             };
             let body = &after[1..];
             let Some(close) = body.find(q) else { break };
-            node.attrs.push((key, entities(&body[..close])));
+            node.attrs
+                .push((key, crate::host::events::unescape(&body[..close])));
             rest = &body[close + 1..];
         }
         node
-    }
-
-    /// Decodes the five XML entities and character references; anything
-    /// else stays as written.
-    fn entities(s: &str) -> String {
-        if !s.contains('&') {
-            return s.to_string();
-        }
-        let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(at) = rest.find('&') {
-            out.push_str(&rest[..at]);
-            let tail = &rest[at..];
-            let decoded = tail.find(';').filter(|&e| e <= 10).and_then(|e| {
-                let ent = &tail[1..e];
-                let c = match ent {
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "amp" => Some('&'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => ent
-                        .strip_prefix("#x")
-                        .or_else(|| ent.strip_prefix("#X"))
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32),
-                };
-                c.map(|c| (c, e))
-            });
-            match decoded {
-                Some((c, e)) => {
-                    out.push(c);
-                    rest = &tail[e + 1..];
-                }
-                None => {
-                    out.push('&');
-                    rest = &tail[1..];
-                }
-            }
-        }
-        out.push_str(rest);
-        out
     }
 
     /// PowerShell's `_xHHHH_` escapes in serialized strings (control

@@ -809,7 +809,7 @@ fn attr(attrs: &str, name: &str) -> Option<String> {
 }
 
 /// XML's five entities and numeric character references.
-fn unescape(s: &str) -> String {
+pub(super) fn unescape(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
