@@ -131,21 +131,8 @@ impl<'a> HostReport<'a> {
             let _ = writeln!(s, "  {e} error(s), {w} warning(s), {i} note(s)");
         }
         for f in self.findings {
-            let sev = match f.severity {
-                Severity::Error => "error".red().bold(),
-                Severity::Warning => "warning".yellow().bold(),
-                Severity::Info => "info".blue().bold(),
-            };
-            let conf = f
-                .confidence
-                .map(|c| format!(" (confidence: {})", format!("{c:?}").to_lowercase()))
-                .unwrap_or_default();
             s.push('\n');
-            super::text::write_finding(
-                &mut s,
-                f,
-                &format!("  {sev} {}{conf}", f.code.as_str().bold()),
-            );
+            super::text::write_finding(&mut s, f);
         }
         if !self.warnings.is_empty() {
             let _ = writeln!(s, "\n  {}", "Not read:".yellow());

@@ -348,27 +348,33 @@ fn render_handshake(r: &Record<'_>) -> String {
         let _ = writeln!(s, "{line}");
     }
     for f in r.findings {
-        let sev = match f.severity {
-            Severity::Error => "error".red().bold(),
-            Severity::Warning => "warning".yellow().bold(),
-            Severity::Info => "info".blue().bold(),
-        };
-        let conf = f
-            .confidence
-            .map(|c| format!(" (confidence: {})", format!("{c:?}").to_lowercase()))
-            .unwrap_or_default();
-        write_finding(
-            &mut s,
-            f,
-            &format!("  {sev} {}{conf}", f.code.as_str().bold()),
-        );
+        write_finding(&mut s, f);
     }
     s
 }
 
-/// A finding's body: message, evidence (frames, host file lines), fixes.
-pub(crate) fn write_finding(s: &mut String, f: &Finding, head: &str) {
-    let _ = writeln!(s, "{head}");
+/// A finding: severity and code (confidence, what the host says), message,
+/// evidence (frames, host file lines), fixes.
+pub(crate) fn write_finding(s: &mut String, f: &Finding) {
+    let sev = match f.severity {
+        Severity::Error => "error".red().bold(),
+        Severity::Warning => "warning".yellow().bold(),
+        Severity::Info => "info".blue().bold(),
+    };
+    let conf = f
+        .confidence
+        .map(|c| format!(" (confidence: {})", format!("{c:?}").to_lowercase()))
+        .unwrap_or_default();
+    let host = match f.host {
+        Some(crate::diagnose::HostCheck::Confirmed) => {
+            format!(" {}", "[confirmed by the host]".green().bold())
+        }
+        Some(crate::diagnose::HostCheck::Contradicted) => {
+            format!(" {}", "[contradicted by the host]".yellow())
+        }
+        None => String::new(),
+    };
+    let _ = writeln!(s, "  {sev} {}{conf}{host}", f.code.as_str().bold());
     let _ = writeln!(s, "    {}", f.message);
     if !f.frames.is_empty() || f.evidence.is_empty() {
         let _ = writeln!(
