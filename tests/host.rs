@@ -364,3 +364,25 @@ fn host_join_http_sys_on_port_contradicts_non_tls_answer() {
         c[0]
     );
 }
+
+#[test]
+fn host_join_text_report_host_first_and_cause_marked_confirmed() {
+    let out = bin()
+        .args(["analyze", "--color", "never"])
+        .arg(
+            crate::support::root()
+                .join("fixtures/captures/version-mismatch-server-tls10/capture.pcap"),
+        )
+        .arg("--host")
+        .arg(host_dir("scenario-5-protocols"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let host_at = text.find("error protocol-disabled").expect("host report");
+    let cause_at = text
+        .find("error version-mismatch (confidence: high) [confirmed by the host]")
+        .expect("confirmed cause");
+    assert!(host_at < cause_at, "{text}");
+    assert!(text.contains("schannel.reg:28"), "{text}");
+}
