@@ -2,20 +2,21 @@
 # End-to-end comparison on real captures: the bare pcap-parser loop
 # (benches/baseline.rs), `tlstriage analyze --format json`, and tshark
 # filtering the same handshake messages. Each runs under /usr/bin/time -v
-# with a warm page cache; the best of N runs is kept (shortest wall time,
-# smallest peak RSS).
+# with a warm page cache; the best of N interleaved rounds is kept (shortest
+# wall time, smallest peak RSS).
 #
 # usage: benches/compare.sh [-n RUNS] CAPTURE...      (RUNS default 3, or $RUNS)
 #
 # Builds the release binary and the baseline bench first (honours
-# CARGO_TARGET_DIR). tshark is skipped with a message when it is absent.
+# CARGO_TARGET_DIR). tshark is skipped with a message when it is absent or
+# SKIP_TSHARK=1 (it takes ~30 s per GB).
 set -euo pipefail
 
 runs="${RUNS:-3}"
 while getopts "n:h" opt; do
     case "$opt" in
         n) runs="$OPTARG" ;;
-        h) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        h) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) exit 2 ;;
     esac
 done
@@ -53,7 +54,10 @@ if [ ! -x "$tlstriage" ] || [ -z "$baseline" ] || [ ! -x "$baseline" ]; then
     exit 2
 fi
 tshark="$(command -v tshark || true)"
-if [ -z "$tshark" ]; then
+if [ "${SKIP_TSHARK:-0}" = 1 ]; then
+    tshark=""
+    echo "compare.sh: SKIP_TSHARK=1: tshark's column is skipped" >&2
+elif [ -z "$tshark" ]; then
     echo "compare.sh: tshark not found: its column is skipped" >&2
 fi
 if pgrep -f 'fuzz run' >/dev/null 2>&1; then
@@ -63,36 +67,39 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# measure NAME CMD... : best-of-$runs "wall_seconds rss_kb" on stdout, "- -"
-# when the command fails. Exit status 1 (tlstriage: a failed handshake) is a
-# result, not an error; the baseline exits 2 on a file it cannot read.
-measure() {
+# once NAME CMD... : one run, "wall_seconds rss_kb" on stdout, "- -" when the
+# command fails. Exit status 1 (tlstriage: a failed handshake) is a result,
+# not an error; the baseline exits 2 on a file it cannot read.
+once() {
     local name="$1"
     shift
-    local best_wall="" best_rss=""
-    for _ in $(seq "$runs"); do
-        local status=0
-        /usr/bin/time -v -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || status=$?
-        if [ "$status" -gt 1 ]; then
-            echo "compare.sh: $name exited with status $status:" >&2
-            tail -n 5 "$tmp/err" >&2
-            echo "- -"
-            return
-        fi
-        local wall rss
-        wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {
-                n = split($2, p, ":"); s = 0
-                for (i = 1; i <= n; i++) s = s * 60 + p[i]
-                printf "%.3f", s }' "$tmp/time")"
-        rss="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time")"
-        if [ -z "$best_wall" ] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
-            best_wall="$wall"
-        fi
-        if [ -z "$best_rss" ] || [ "$rss" -lt "$best_rss" ]; then
-            best_rss="$rss"
-        fi
-    done
-    echo "$best_wall $best_rss"
+    local status=0
+    /usr/bin/time -v -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || status=$?
+    if [ "$status" -gt 1 ]; then
+        echo "compare.sh: $name exited with status $status:" >&2
+        tail -n 5 "$tmp/err" >&2
+        echo "- -"
+        return
+    fi
+    local wall rss
+    wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {
+            n = split($2, p, ":"); s = 0
+            for (i = 1; i <= n; i++) s = s * 60 + p[i]
+            printf "%.3f", s }' "$tmp/time")"
+    rss="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time")"
+    echo "$wall $rss"
+}
+
+# best OLD NEW : the better of two "wall rss" pairs (shorter wall, smaller
+# RSS, each on its own); a failed run ("- -") stays failed.
+best() {
+    awk -v o="$1" -v n="$2" 'BEGIN {
+        split(o, a, " "); split(n, b, " ")
+        if (a[1] == "-" || b[1] == "-") { print "- -"; exit }
+        if (a[1] == "") { print n; exit }
+        w = (b[1] + 0 < a[1] + 0) ? b[1] : a[1]
+        r = (b[2] + 0 < a[2] + 0) ? b[2] : a[2]
+        print w " " r }'
 }
 
 ratio() {
@@ -109,15 +116,22 @@ for f in "$@"; do
     size="$(stat -c %s "$f" 2>/dev/null || wc -c <"$f")"
     cat "$f" >/dev/null # warm the page cache, untimed
     echo "measuring $f (best of $runs)…" >&2
-    read -r b_wall b_rss < <(measure baseline "$baseline" "$f")
-    read -r t_wall t_rss < <(measure tlstriage "$tlstriage" analyze --format json "$f")
-    if [ -n "$tshark" ]; then
-        read -r s_wall s_rss < <(measure tshark "$tshark" -r "$f" \
-            -Y 'tls.handshake.type==1||tls.handshake.type==2||tls.alert_message' \
-            -T fields -e frame.number -e tls.handshake.type)
-    else
-        s_wall="-" s_rss="-"
-    fi
+    # Rounds interleave the tools, so that a busy moment of a shared machine
+    # falls on all of them alike rather than on one tool's runs.
+    b="" t="" s="- -"
+    [ -n "$tshark" ] && s=""
+    for _ in $(seq "$runs"); do
+        b="$(best "$b" "$(once baseline "$baseline" "$f")")"
+        t="$(best "$t" "$(once tlstriage "$tlstriage" analyze --format json "$f")")"
+        if [ -n "$tshark" ]; then
+            s="$(best "$s" "$(once tshark "$tshark" -r "$f" \
+                -Y 'tls.handshake.type==1||tls.handshake.type==2||tls.alert_message' \
+                -T fields -e frame.number -e tls.handshake.type)")"
+        fi
+    done
+    read -r b_wall b_rss <<<"$b"
+    read -r t_wall t_rss <<<"$t"
+    read -r s_wall s_rss <<<"$s"
     rows+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' \
         "$(basename "$f")" "$(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1e6 }')" \
         "$b_wall" "$(mb "$b_rss")" "$t_wall" "$(mb "$t_rss")" "$s_wall" "$(mb "$s_rss")" \

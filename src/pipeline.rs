@@ -16,9 +16,11 @@
 //! A damaged capture ends reading with [`report::Damage`] in the summary;
 //! everything before it is analyzed and reported.
 //! With [`Options::read_thread`] the capture is read and frames are decoded
-//! (capture + wire) on a second thread, which hands owned batches of
-//! segments (at most four of 256 KiB alive) to this one through a bounded
-//! queue; frames keep their order, so the output is the same byte for byte.
+//! (capture + wire) on a second thread, which hands batches of decoded
+//! segments to this one through a bounded queue (at most four alive); their
+//! payloads stay in the reader's buffer, which the batch holds on to, so
+//! nothing is copied. Frames keep their order: the output is the same byte
+//! for byte.
 //! Two optional hooks for a front end cost nothing when unset:
 //! [`Options::progress`] publishes how many bytes of the input were read, and
 //! [`Options::stop`] ends an analysis early (a closed output pipe).
@@ -69,7 +71,7 @@ pub struct Options {
     /// contradict each handshake's cause.
     pub host: Option<Arc<crate::host::join::Host>>,
     /// Read and decode frames on a second thread while this one analyzes
-    /// them (batches of copied segments through a bounded queue). Worth it
+    /// them (batches of decoded segments through a bounded queue). Worth it
     /// with a spare core; the output is the same either way.
     pub read_thread: bool,
 }
@@ -497,12 +499,14 @@ fn analyze_inner<R: Read + Send>(
     run(capture::Reader::open(src)?, name, compression, opts, sink)
 }
 
-/// Frame payload bytes per batch handed from the reading thread.
+/// Payload bytes copied into one batch at most (only payloads reassembled
+/// from IP fragments are copied). A batch also ends where the capture
+/// reader moves on to another buffer (256 KiB).
 const BATCH_BYTES: usize = 256 * 1024;
-/// Frames per batch at most (a flood of empty segments fills no bytes).
+/// Frames per batch at most (a flood of empty segments).
 const BATCH_FRAMES: usize = 2048;
 /// Batches waiting between the threads; each thread holds one more, so at
-/// most four exist (about 1.5 MB with their frame lists).
+/// most four exist, with the reader buffers they hold (about 1.5 MB).
 const QUEUED_BATCHES: usize = 2;
 
 /// One decoded frame, as the analysis takes it.
@@ -541,7 +545,7 @@ fn read_frames<R: Read>(
     reader: &mut capture::Reader<R>,
     defrag: &mut wire::Defrag,
     stop: Option<&AtomicBool>,
-    take: &mut dyn FnMut(Decoded<'_>) -> bool,
+    take: &mut dyn FnMut(Decoded<'_>, &Arc<Vec<u8>>) -> bool,
 ) -> Reading {
     let mut r = Reading {
         frames: 0,
@@ -555,7 +559,7 @@ fn read_frames<R: Read>(
         stopped: false,
     };
     loop {
-        let frame = match reader.next_frame() {
+        let (frame, buffer) = match reader.next_frame_shared() {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(Error::Corrupt {
@@ -591,12 +595,15 @@ fn read_frames<R: Read>(
         let go_on = match defrag.decode(frame.link, frame.data, frame.ts) {
             Ok(Some(seg)) => {
                 r.tcp_frames += 1;
-                take(Decoded::Segment {
-                    seg,
-                    frame: frame.number,
-                    ts: frame.ts,
-                    process: frame.process,
-                })
+                take(
+                    Decoded::Segment {
+                        seg,
+                        frame: frame.number,
+                        ts: frame.ts,
+                        process: frame.process,
+                    },
+                    buffer,
+                )
             }
             Ok(None) => {
                 r.other_frames += 1;
@@ -604,10 +611,13 @@ fn read_frames<R: Read>(
             }
             Err(e) => {
                 r.other_frames += 1;
-                take(Decoded::Anomaly {
-                    kind: e.kind(),
-                    frame: frame.number,
-                })
+                take(
+                    Decoded::Anomaly {
+                        kind: e.kind(),
+                        frame: frame.number,
+                    },
+                    buffer,
+                )
             }
         };
         if !go_on {
@@ -623,13 +633,21 @@ fn read_frames<R: Read>(
     r
 }
 
-/// A decoded frame with its payload copied into its [`Batch`].
+/// Where a segment's payload is in its [`Batch`].
+enum Payload {
+    /// In the capture reader's buffer the batch holds on to.
+    Shared(std::ops::Range<usize>),
+    /// Copied into [`Batch::data`] (a payload reassembled from IP
+    /// fragments lives in the defragmenter, not in the reader's buffer).
+    Copied(std::ops::Range<usize>),
+}
+
+/// A decoded frame, owned but for its payload (see [`Batch`]).
 enum Item {
     Segment {
         /// The segment with an empty payload.
         seg: wire::Segment<'static>,
-        /// Where its payload is in [`Batch::data`].
-        payload: std::ops::Range<usize>,
+        payload: Payload,
         frame: u64,
         ts: Timestamp,
         process: Option<u32>,
@@ -640,16 +658,31 @@ enum Item {
     },
 }
 
-/// Decoded frames handed from the reading thread to the analysis, owned;
-/// emptied batches go back to be filled again.
+/// Decoded frames handed from the reading thread to the analysis. Their
+/// payloads stay where the capture reader read them: the batch holds a
+/// reference to that buffer (the reader goes on in another one), so the
+/// bytes are not copied. Emptied batches go back to be filled again.
 #[derive(Default)]
 struct Batch {
     items: Vec<Item>,
+    /// The reader's buffer the frames lie in.
+    shared: Option<Arc<Vec<u8>>>,
     data: Vec<u8>,
 }
 
 impl Batch {
-    fn push(&mut self, d: Decoded<'_>) {
+    /// Whether a frame read into `buffer` belongs in another batch.
+    fn full_for(&self, buffer: &Arc<Vec<u8>>) -> bool {
+        self.data.len() >= BATCH_BYTES
+            || self.items.len() >= BATCH_FRAMES
+            || self
+                .shared
+                .as_ref()
+                .is_some_and(|s| !Arc::ptr_eq(s, buffer))
+    }
+
+    fn push(&mut self, d: Decoded<'_>, buffer: &Arc<Vec<u8>>) {
+        let shared = self.shared.get_or_insert_with(|| buffer.clone());
         self.items.push(match d {
             Decoded::Segment {
                 seg,
@@ -657,8 +690,19 @@ impl Batch {
                 ts,
                 process,
             } => {
-                let start = self.data.len();
-                self.data.extend_from_slice(seg.payload);
+                // Where the payload lies in the shared buffer, if it does.
+                let base = shared.as_ptr() as usize;
+                let at = (seg.payload.as_ptr() as usize).wrapping_sub(base);
+                let payload = if !seg.payload.is_empty()
+                    && at < shared.len()
+                    && seg.payload.len() <= shared.len() - at
+                {
+                    Payload::Shared(at..at + seg.payload.len())
+                } else {
+                    let start = self.data.len();
+                    self.data.extend_from_slice(seg.payload);
+                    Payload::Copied(start..self.data.len())
+                };
                 Item::Segment {
                     seg: wire::Segment {
                         src: seg.src,
@@ -672,7 +716,7 @@ impl Batch {
                         payload: &[],
                         truncated: seg.truncated,
                     },
-                    payload: start..self.data.len(),
+                    payload,
                     frame,
                     ts,
                     process,
@@ -680,10 +724,6 @@ impl Batch {
             }
             Decoded::Anomaly { kind, frame } => Item::Anomaly { kind, frame },
         });
-    }
-
-    fn full(&self) -> bool {
-        self.data.len() >= BATCH_BYTES || self.items.len() >= BATCH_FRAMES
     }
 }
 
@@ -716,7 +756,12 @@ impl Analysis<'_> {
 
     /// Takes every frame of a batch, in order; false once the output failed.
     fn take_batch(&mut self, batch: &mut Batch) -> bool {
-        let Batch { items, data } = batch;
+        let Batch {
+            items,
+            shared,
+            data,
+        } = batch;
+        let shared: &[u8] = shared.as_deref().map_or(&[], Vec::as_slice);
         for item in items.drain(..) {
             let d = match item {
                 Item::Segment {
@@ -727,7 +772,11 @@ impl Analysis<'_> {
                     process,
                 } => Decoded::Segment {
                     seg: wire::Segment {
-                        payload: data.get(payload).unwrap_or_default(),
+                        payload: match payload {
+                            Payload::Shared(r) => shared.get(r),
+                            Payload::Copied(r) => data.get(r),
+                        }
+                        .unwrap_or_default(),
                         ..seg
                     },
                     frame,
@@ -740,7 +789,9 @@ impl Analysis<'_> {
                 return false;
             }
         }
-        data.clear();
+        // Lets the reader use its buffer again.
+        batch.shared = None;
+        batch.data.clear();
         true
     }
 }
@@ -760,14 +811,16 @@ fn read_frames_threaded<R: Read + Send>(
         let (back, returned) = mpsc::channel::<Batch>();
         let reading = scope.spawn(move || {
             let mut batch = Batch::default();
-            let r = read_frames(reader, defrag, stop, &mut |d| {
-                batch.push(d);
-                if !batch.full() {
-                    return true;
+            let r = read_frames(reader, defrag, stop, &mut |d, buffer| {
+                if batch.full_for(buffer) {
+                    let next = returned.try_recv().unwrap_or_default();
+                    // Fails once the analysis stopped (the output failed).
+                    if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                        return false;
+                    }
                 }
-                let next = returned.try_recv().unwrap_or_default();
-                // Fails once the analysis stopped (the output failed).
-                tx.send(std::mem::replace(&mut batch, next)).is_ok()
+                batch.push(d, buffer);
+                true
             });
             if !batch.items.is_empty() {
                 let _ = tx.send(batch);
@@ -827,7 +880,7 @@ fn run<R: Read + Send>(
     let reading = if opts.read_thread {
         read_frames_threaded(&mut reader, &mut defrag, stop, &mut analysis)
     } else {
-        read_frames(&mut reader, &mut defrag, stop, &mut |d| analysis.take(d))
+        read_frames(&mut reader, &mut defrag, stop, &mut |d, _| analysis.take(d))
     };
     let Analysis {
         mut reasm,

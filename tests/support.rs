@@ -51,6 +51,20 @@ pub fn analyze_bytes(bytes: &[u8], name: &str) -> Result<Vec<serde_json::Value>,
         .collect())
 }
 
+/// The raw JSON Lines of an analysis, with or without the reading thread.
+pub fn json_output(bytes: &[u8], read_thread: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut sink = JsonLines::new(&mut out);
+        let opts = Options {
+            read_thread,
+            ..Options::default()
+        };
+        pipeline::analyze(bytes, "capture", &opts, &mut sink).expect("opens");
+    }
+    out
+}
+
 /// Runs the analysis over a file.
 pub fn analyze_file(path: &Path, name: &str) -> Vec<serde_json::Value> {
     let bytes = std::fs::read(path).expect("fixture readable");

@@ -9,13 +9,22 @@
 //! A source opened as seekable (NetMon keeps its frame table at the end) can
 //! also be repositioned: [`Input::seek_to`] moves within the buffer when it can
 //! and drops the buffer otherwise; offsets stay those of the source.
+//! The buffer can be shared ([`Input::shared`]): a consumer that keeps a
+//! reference to it (the pipeline's reading thread hands frames on without
+//! copying them) freezes its bytes, and the next read goes on in another
+//! buffer — one whose references have all been dropped, or a new one — after
+//! moving the unread tail there. Unshared, nothing changes.
 //! Not done here: any knowledge of capture formats.
 
 use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Arc;
 
 /// Initial buffer size: big enough that a disk read moves a useful amount of
 /// data at once, small enough not to matter.
 const INITIAL_CAPACITY: usize = 256 * 1024;
+
+/// Buffers kept for reuse once their consumers drop them.
+const MAX_SPARES: usize = 4;
 
 /// How a seekable source is repositioned. A plain function pointer, chosen
 /// where `R: Seek` is known, lets `Input<R: Read>` seek without carrying the
@@ -28,7 +37,9 @@ pub(super) struct Input<R> {
     seek: Option<SeekFn<R>>,
     /// Source position of input offset 0 (where the capture starts).
     base: u64,
-    buf: Vec<u8>,
+    buf: Arc<Vec<u8>>,
+    /// Buffers handed out earlier, reused when no longer shared.
+    spares: Vec<Arc<Vec<u8>>>,
     start: usize,
     end: usize,
     offset: u64,
@@ -41,7 +52,8 @@ impl<R: Read> Input<R> {
             src,
             seek: None,
             base: 0,
-            buf: vec![0; INITIAL_CAPACITY],
+            buf: Arc::new(vec![0; INITIAL_CAPACITY]),
+            spares: Vec::new(),
             start: 0,
             end: 0,
             offset: 0,
@@ -96,27 +108,63 @@ impl<R: Read> Input<R> {
         // Room for `n` bytes from `start`? If not (or if more than half the
         // buffer is already consumed), move the unread tail to the front; grow
         // only when the record itself is larger than the buffer.
-        if self.buf.len() - self.start < n || self.start > self.buf.len() / 2 {
-            self.buf.copy_within(self.start..self.end, 0);
+        if Arc::get_mut(&mut self.buf).is_none() {
+            self.rotate();
+        }
+        // Not shared (any more): never a copy.
+        let buf = Arc::make_mut(&mut self.buf);
+        if buf.len() - self.start < n || self.start > buf.len() / 2 {
+            buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
-            if self.buf.len() < n {
-                let grown = n.max(self.buf.len().saturating_mul(2));
-                self.buf.resize(grown, 0);
+            if buf.len() < n {
+                let grown = n.max(buf.len().saturating_mul(2));
+                buf.resize(grown, 0);
             }
         }
         while self.end - self.start < n {
-            match self.src.read(&mut self.buf[self.end..]) {
+            match self.src.read(&mut buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
                 }
-                Ok(k) => self.end += k.min(self.buf.len() - self.end),
+                Ok(k) => self.end += k.min(buf.len() - self.end),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
         Ok(self.end - self.start)
+    }
+
+    /// The buffer is shared: go on in one nobody else holds, with the
+    /// unread bytes moved to its start.
+    fn rotate(&mut self) {
+        let tail = self.end - self.start;
+        let mut next = match self
+            .spares
+            .iter()
+            .position(|s| Arc::strong_count(s) == 1 && Arc::weak_count(s) == 0)
+        {
+            Some(i) => self.spares.swap_remove(i),
+            None => Arc::new(vec![0; self.buf.len()]),
+        };
+        let fresh = Arc::make_mut(&mut next);
+        if fresh.len() < self.buf.len() {
+            fresh.resize(self.buf.len(), 0);
+        }
+        fresh[..tail].copy_from_slice(&self.buf[self.start..self.end]);
+        let old = std::mem::replace(&mut self.buf, next);
+        if self.spares.len() < MAX_SPARES {
+            self.spares.push(old);
+        }
+        self.start = 0;
+        self.end = tail;
+    }
+
+    /// The buffer [`Input::data`] lies in, to hold on to: while held, its
+    /// bytes do not change (see the module docs).
+    pub(super) fn shared(&self) -> &Arc<Vec<u8>> {
+        &self.buf
     }
 
     /// The buffered, unconsumed bytes.

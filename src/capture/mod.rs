@@ -133,6 +133,10 @@ pub struct Frame<'a> {
     pub process: Option<u32>,
 }
 
+/// A reader buffer that frames can be used from after the reader moved on
+/// (see [`Reader::next_frame_shared`]).
+pub(crate) type SharedBuffer = std::sync::Arc<Vec<u8>>;
+
 /// Largest captured length accepted for one packet record. A record claiming
 /// more is treated as corruption (a garbage `caplen` such as 0xFFFFFFFF), so a
 /// damaged file can never make the reader allocate without bound.
@@ -209,6 +213,22 @@ impl<R: Read> Reader<R> {
     /// offset and frame number; the reader is then finished (later calls give
     /// `Ok(None)`).
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, Error> {
+        Ok(self.advance()?.map(|rec| self.frame(&rec)))
+    }
+
+    /// [`Reader::next_frame`], with the buffer its bytes lie in: holding on
+    /// to it keeps them as they are after the reader has moved on (a read
+    /// then goes on in another buffer), so they can be used without a copy.
+    pub(crate) fn next_frame_shared(
+        &mut self,
+    ) -> Result<Option<(Frame<'_>, &SharedBuffer)>, Error> {
+        Ok(self
+            .advance()?
+            .map(|rec| (self.frame(&rec), self.input.shared())))
+    }
+
+    /// Moves to the next record.
+    fn advance(&mut self) -> Result<Option<Record>, Error> {
         if self.done {
             return Ok(None);
         }
@@ -234,12 +254,17 @@ impl<R: Read> Reader<R> {
             self.links.push(rec.link);
         }
         self.pending = rec.total;
+        Ok(Some(rec))
+    }
+
+    /// The frame of the record just read.
+    fn frame(&self, rec: &Record) -> Frame<'_> {
         let data = self
             .input
             .data()
             .get(rec.data_at..rec.data_at.saturating_add(rec.data_len))
             .unwrap_or_default();
-        Ok(Some(Frame {
+        Frame {
             number: self.frames,
             ts: rec.ts,
             link: rec.link,
@@ -247,7 +272,7 @@ impl<R: Read> Reader<R> {
             orig_len: rec.orig_len,
             offset: rec.offset,
             process: rec.process,
-        }))
+        }
     }
 
     /// The container format.

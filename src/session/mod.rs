@@ -116,7 +116,7 @@ pub struct ClientHelloFacts {
 
 impl ClientHelloFacts {
     fn new(ch: &tls::ClientHello, ev: &tls::Event) -> Self {
-        let ja3 = tls::fingerprint::ja3(ch);
+        let (ja3, ja4) = tls::fingerprint::ja3_ja4(ch);
         ClientHelloFacts {
             frame: ev.frames.first().copied().unwrap_or(0),
             frames: ev.frames.clone(),
@@ -133,7 +133,7 @@ impl ClientHelloFacts {
             sslv2_format: ch.sslv2_format,
             ja3: ja3.as_ref().map(|j| j.hash.clone()),
             ja3_full: ja3.map(|j| j.full),
-            ja4: tls::fingerprint::ja4(ch),
+            ja4,
         }
     }
 

@@ -38,7 +38,9 @@ use md5::{Digest as _, Md5};
 use sha2::Sha256;
 
 use super::enums::is_grease;
-use super::{ClientHello, ServerHello};
+use super::{
+    CipherSuite, ClientHello, ExtensionType, NamedGroup, ServerHello, SignatureScheme, Version,
+};
 
 /// A JA3 or JA3S fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +168,88 @@ pub fn ja3(ch: &ClientHello) -> Option<Ja3> {
         push_dashed(&mut s, ch.ec_point_formats.iter().map(|&f| u32::from(f)));
     }
     Some(Ja3::new(s))
+}
+
+/// The fields of a ClientHello that its JA3 and JA4 depend on, owned.
+#[derive(Debug)]
+struct HelloKey {
+    version: u16,
+    sslv2_format: bool,
+    cipher_suites: Vec<CipherSuite>,
+    sslv2_cipher_specs: Vec<u32>,
+    extensions: Vec<ExtensionType>,
+    groups: Vec<NamedGroup>,
+    ec_point_formats: Vec<u8>,
+    supported_versions: Vec<Version>,
+    signature_algorithms: Vec<SignatureScheme>,
+    alpn_first: Option<Vec<u8>>,
+}
+
+impl HelloKey {
+    fn of(ch: &ClientHello) -> Self {
+        HelloKey {
+            version: ch.version.0,
+            sslv2_format: ch.sslv2_format,
+            cipher_suites: ch.cipher_suites.clone(),
+            sslv2_cipher_specs: ch.sslv2_cipher_specs.clone(),
+            extensions: ch.extensions.clone(),
+            groups: ch.groups.clone(),
+            ec_point_formats: ch.ec_point_formats.clone(),
+            supported_versions: ch.supported_versions.clone(),
+            signature_algorithms: ch.signature_algorithms.clone(),
+            alpn_first: ch.alpn_first.clone(),
+        }
+    }
+
+    fn matches(&self, ch: &ClientHello) -> bool {
+        self.version == ch.version.0
+            && self.sslv2_format == ch.sslv2_format
+            && self.cipher_suites == ch.cipher_suites
+            && self.sslv2_cipher_specs == ch.sslv2_cipher_specs
+            && self.extensions == ch.extensions
+            && self.groups == ch.groups
+            && self.ec_point_formats == ch.ec_point_formats
+            && self.supported_versions == ch.supported_versions
+            && self.signature_algorithms == ch.signature_algorithms
+            && self.alpn_first == ch.alpn_first
+    }
+}
+
+/// Hellos whose fingerprints are remembered, per thread: the clients of a
+/// capture are a few TLS stacks sending the same hello over and over.
+const MEMO_LEN: usize = 16;
+
+/// (hello, JA3, JA4) entries and the next slot to replace (round-robin).
+type Memo = (Vec<(HelloKey, Option<Ja3>, Option<String>)>, usize);
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = const { std::cell::RefCell::new((Vec::new(), 0)) };
+}
+
+/// [`ja3`] and [`ja4`] of a ClientHello, from a small per-thread memo when
+/// the same hello was just fingerprinted.
+pub fn ja3_ja4(ch: &ClientHello) -> (Option<Ja3>, Option<String>) {
+    if let Some(hit) = MEMO.with_borrow(|(v, _)| {
+        v.iter()
+            .find(|(k, _, _)| k.matches(ch))
+            .map(|(_, j3, j4)| (j3.clone(), j4.clone()))
+    }) {
+        return hit;
+    }
+    let (j3, j4) = (ja3(ch), ja4(ch));
+    // A hello with thousands of values (garbage, a fuzzer) is not kept.
+    if ch.cipher_suites.len() + ch.extensions.len() + ch.sslv2_cipher_specs.len() <= 512 {
+        MEMO.with_borrow_mut(|(v, next)| {
+            let entry = (HelloKey::of(ch), j3.clone(), j4.clone());
+            if v.len() < MEMO_LEN {
+                v.push(entry);
+            } else if let Some(slot) = v.get_mut(*next) {
+                *slot = entry;
+                *next = (*next + 1) % MEMO_LEN;
+            }
+        });
+    }
+    (j3, j4)
 }
 
 /// JA3S of a ServerHello (or HelloRetryRequest, which has the same layout);
