@@ -1423,12 +1423,7 @@ fn alert_meaning(
 
 /// `reg add` lines that turn a protocol on for a role, as an admin types them.
 pub(crate) fn enable_commands(p: Protocol, role: Role) -> String {
-    let key = format!(
-        "HKLM\\{}",
-        p.key_path(role)
-            .trim_start_matches("HKLM\\")
-            .trim_start_matches("HKEY_LOCAL_MACHINE\\")
-    );
+    let key = p.key_path(role);
     format!(
         "`reg add \"{key}\" /v Enabled /t REG_DWORD /d 1 /f` and `reg add \"{key}\" /v DisabledByDefault /t REG_DWORD /d 0 /f`, then restart the server (HTTP.sys keeps its credentials until then)"
     )
@@ -1557,12 +1552,7 @@ fn server_protocols(snap: &Snapshot, out: &mut Vec<Finding>) {
             .remedies(
                 ps.iter()
                     .map(|p| {
-                        let key = format!(
-                            "HKLM\\{}",
-                            p.key_path(Role::Server)
-                                .trim_start_matches("HKLM\\")
-                                .trim_start_matches("HKEY_LOCAL_MACHINE\\")
-                        );
+                        let key = p.key_path(Role::Server);
                         format!("`reg add \"{key}\" /v Enabled /t REG_DWORD /d 0 /f`, then restart")
                     })
                     .collect(),
@@ -1777,7 +1767,7 @@ fn registry_hygiene(snap: &Snapshot, out: &mut Vec<Finding>) {
                 vec![v.evidence],
             )
             .headline("Schannel logging off")
-            .remedies(vec!["`reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\" /v EventLogging /t REG_DWORD /d 1 /f`, then reboot".into()]),
+            .remedies(vec![format!("`reg add \"{}\" /v EventLogging /t REG_DWORD /d 1 /f`, then reboot", schannel::SCHANNEL)]),
         );
     }
 }
