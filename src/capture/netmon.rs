@@ -762,22 +762,10 @@ fn systemtime_ns(st: &[u16; 8]) -> Option<i64> {
     if !valid {
         return None;
     }
-    let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
+    let days = super::days_from_civil(i64::from(year), i64::from(month), i64::from(day));
     let secs = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
     secs.checked_mul(1_000_000_000)?
         .checked_add(i64::from(ms) * 1_000_000)
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`, chrono-Compatible Low-Level Date Algorithms).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

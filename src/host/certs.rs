@@ -720,17 +720,8 @@ fn warn(src: &Src<'_>, line: Line<'_>, message: &str) -> Warning {
 // Dates
 
 /// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian).
-/// The era arithmetic of H. Hinnant's `days_from_civil`: years are counted
-/// from March so that the leap day ends the year.
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400; // [0, 399]
-    let m = i64::from(m);
-    let mp = if m > 2 { m - 3 } else { m + 9 }; // March = 0
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    era * 146_097 + doe - 719_468
+    crate::capture::days_from_civil(y, i64::from(m), i64::from(d))
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {

@@ -670,18 +670,8 @@ fn rebind_commands(snap: &Snapshot, c: &Cert) -> String {
 
 /// `YYYY-MM-DD` of Unix seconds (UTC).
 fn date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
+    let t = crate::report::rfc3339_seconds(secs);
+    t.split('T').next().unwrap_or(&t).to_string()
 }
 
 /// Does `name` (a DNS name or wildcard from the certificate) cover `host`?
